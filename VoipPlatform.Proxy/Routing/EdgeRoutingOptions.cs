@@ -1,0 +1,14 @@
+namespace VoipPlatform.Proxy.Routing;
+
+/// <summary>Where the edge proxy sends new calls. Bound from the <c>Proxy</c> configuration section.</summary>
+public sealed class EdgeRoutingOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "Proxy";
+
+    /// <summary>
+    /// Routers (<c>host:port</c> or <c>udp://host:port</c>). When empty, the endpoints Aspire injects for the
+    /// <c>router</c> resource's <c>sip</c> endpoint (<c>services:router:sip:N</c>) are used.
+    /// </summary>
+    public string[] Routers { get; set; } = [];
+}

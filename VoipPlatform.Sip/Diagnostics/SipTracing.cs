@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using VoipPlatform.Sip.Messages;
+
+namespace VoipPlatform.Sip.Diagnostics;
+
+/// <summary>
+/// Spans of SIP transactions and the W3C trace context carried between hops: in the
+/// <see cref="Parsing.HeaderNames.TraceParent"/> header of forwarded requests, and in the <c>vp-tc</c> parameter
+/// of this hop's Record-Route, so that in-dialog requests (ACK, BYE) join the trace of the INVITE.
+/// </summary>
+internal static class SipTracing
+{
+    /// <summary>Length of a version 00 traceparent: 00-32hex-16hex-2hex.</summary>
+    public const int TraceParentLength = 55;
+
+    public static ReadOnlySpan<byte> RouteParameterName => "vp-tc"u8;
+
+    public static Activity? StartServerSpan(SipMessage request, ActivityContext parent, IPEndPoint source)
+    {
+        if (!SipTelemetry.ActivitySource.HasListeners()) return null;
+        Activity? span = SipTelemetry.ActivitySource.StartActivity(SpanName(request), ActivityKind.Server, parent);
+        if (span is null) return null;
+        span.SetTag("sip.method", Encoding.ASCII.GetString(request[request.MethodToken]));
+        span.SetTag("sip.call_id", Encoding.ASCII.GetString(request.CallId));
+        span.SetTag("sip.cseq", request.CSeqNumber);
+        span.SetTag("network.peer.address", source.Address.ToString());
+        span.SetTag("network.peer.port", source.Port);
+        span.SetTag("network.transport", "udp");
+        return span;
+    }
+
+    public static Activity? StartClientSpan(SipMessage request, Activity? parent, IPEndPoint destination)
+    {
+        if (parent is null) return null;
+        Activity? span = SipTelemetry.ActivitySource.StartActivity(SpanName(request) + " forward", ActivityKind.Client, parent.Context);
+        if (span is null) return null;
+        span.SetTag("sip.method", parent.GetTagItem("sip.method"));
+        span.SetTag("sip.call_id", parent.GetTagItem("sip.call_id"));
+        span.SetTag("server.address", destination.Address.ToString());
+        span.SetTag("server.port", destination.Port);
+        return span;
+    }
+
+    public static void SetStatus(Activity? span, int status)
+    {
+        if (span is null) return;
+        span.SetTag("sip.status_code", status);
+        if (status >= 500) span.SetStatus(ActivityStatusCode.Error);
+    }
+
+    /// <summary>Reads a traceparent (as sent by the previous hop); default when absent or malformed.</summary>
+    public static ActivityContext Parse(ReadOnlySpan<byte> traceParent)
+    {
+        traceParent = traceParent.Trim((byte)' ');
+        if (traceParent.Length != TraceParentLength || !traceParent.StartsWith("00-"u8) || traceParent[35] != '-' || traceParent[52] != '-')
+        {
+            return default;
+        }
+        if (!IsHex(traceParent[3..35]) || !IsHex(traceParent[36..52]) || !IsHex(traceParent[53..])) return default;
+        var traceId = ActivityTraceId.CreateFromUtf8String(traceParent[3..35]);
+        var spanId = ActivitySpanId.CreateFromUtf8String(traceParent[36..52]);
+        var flags = traceParent[54] == '1' ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None;
+        return new ActivityContext(traceId, spanId, flags, isRemote: true);
+    }
+
+    /// <summary>Writes the traceparent of a span; returns the length (0 without a span).</summary>
+    public static int Format(Activity? span, Span<byte> destination)
+    {
+        if (span is null || span.IdFormat != ActivityIdFormat.W3C || destination.Length < TraceParentLength) return 0;
+        "00-"u8.CopyTo(destination);
+        Span<byte> raw = stackalloc byte[16];
+        span.TraceId.CopyTo(raw);
+        WriteHex(raw, destination[3..35]);
+        destination[35] = (byte)'-';
+        span.SpanId.CopyTo(raw[..8]);
+        WriteHex(raw[..8], destination[36..52]);
+        destination[52] = (byte)'-';
+        destination[53] = (byte)'0';
+        destination[54] = (byte)((span.ActivityTraceFlags & ActivityTraceFlags.Recorded) != 0 ? '1' : '0');
+        return TraceParentLength;
+    }
+
+    private static string SpanName(SipMessage request) => request.Method switch
+    {
+        SipMethod.Invite => "SIP INVITE",
+        SipMethod.Ack => "SIP ACK",
+        SipMethod.Bye => "SIP BYE",
+        SipMethod.Cancel => "SIP CANCEL",
+        SipMethod.Register => "SIP REGISTER",
+        SipMethod.Options => "SIP OPTIONS",
+        _ => "SIP " + Encoding.ASCII.GetString(request[request.MethodToken]),
+    };
+
+    private static void WriteHex(ReadOnlySpan<byte> raw, Span<byte> destination)
+    {
+        for (int i = 0; i < raw.Length; i++)
+        {
+            destination[2 * i] = HexDigit(raw[i] >> 4);
+            destination[2 * i + 1] = HexDigit(raw[i] & 0xF);
+        }
+    }
+
+    private static byte HexDigit(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
+
+    private static bool IsHex(ReadOnlySpan<byte> s)
+    {
+        foreach (byte b in s)
+        {
+            if (!char.IsAsciiHexDigitLower((char)b) && !char.IsAsciiDigit((char)b)) return false;
+        }
+        return true;
+    }
+}

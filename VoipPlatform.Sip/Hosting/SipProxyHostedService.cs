@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VoipPlatform.Sip.Proxying;
+using VoipPlatform.Sip.Transport;
+
+namespace VoipPlatform.Sip.Hosting;
+
+/// <summary>Runs the proxy core for the lifetime of the host: binds on start, drains the workers on stop.</summary>
+internal sealed class SipProxyHostedService(
+    IOptions<SipTransportOptions> transportOptions,
+    IOptions<SipProxyOptions> proxyOptions,
+    ISipRequestRouter router,
+    TimeProvider time,
+    ILoggerFactory loggers) : IHostedService
+{
+    private SipProxyCore? _core;
+
+    /// <summary>The running core, once started.</summary>
+    public SipProxyCore? Core => _core;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        SipTransportOptions options = transportOptions.Value;
+        var egress = new EgressPolicy(options.EgressAllowList);
+        var transport = new UdpSipTransport(options, egress, loggers.CreateLogger<UdpSipTransport>());
+        _core = new SipProxyCore(transport, router, proxyOptions.Value, options.AdvertisedAddress, time, loggers.CreateLogger<SipProxyCore>());
+        loggers.CreateLogger<SipProxyHostedService>().LogInformation("SIP egress allowed to {Networks}", string.Join(", ", egress.AllowedNetworks));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_core is not null) await _core.DisposeAsync();
+    }
+}

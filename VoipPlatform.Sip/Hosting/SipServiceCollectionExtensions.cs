@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using VoipPlatform.Sip.Proxying;
+using VoipPlatform.Sip.Transport;
+
+namespace VoipPlatform.Sip.Hosting;
+
+/// <summary>Registers the SIP proxy core in a host.</summary>
+public static class SipServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the transaction-stateful proxy core on UDP with <typeparamref name="TRouter"/> deciding next hops.
+    /// Binds <see cref="SipTransportOptions"/> from <c>Sip</c> and <see cref="SipProxyOptions"/> from <c>Sip:Proxy</c>,
+    /// and adds a <c>sip</c> health check that is healthy while the core is listening.
+    /// </summary>
+    public static IServiceCollection AddSipProxy<TRouter>(this IServiceCollection services, IConfiguration configuration)
+        where TRouter : class, ISipRequestRouter
+    {
+        services.AddOptions<SipTransportOptions>()
+            .Bind(configuration.GetSection(SipTransportOptions.SectionName))
+            .Validate(o => o.Port is >= 0 and <= 65535, "Sip:Port must be a UDP port number.")
+            .Validate(o => System.Net.IPAddress.TryParse(o.ListenAddress, out _), "Sip:ListenAddress must be an IP address.")
+            .ValidateOnStart();
+        services.AddOptions<SipProxyOptions>()
+            .Bind(configuration.GetSection(SipProxyOptions.SectionName))
+            .Validate(o => o.Timers.T1 > TimeSpan.Zero && o.Timers.T2 >= o.Timers.T1, "Sip:Proxy:Timers needs T1 > 0 and T2 >= T1.")
+            .ValidateOnStart();
+        services.AddSingleton<ISipRequestRouter, TRouter>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SipProxyHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SipProxyHostedService>());
+        services.AddHealthChecks().AddCheck<SipListeningHealthCheck>("sip");
+        return services;
+    }
+
+    private sealed class SipListeningHealthCheck(SipProxyHostedService host) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(host.Core is { } core
+                ? HealthCheckResult.Healthy($"listening on udp/{core.LocalEndPoint}")
+                : HealthCheckResult.Unhealthy("SIP transport not started"));
+    }
+}

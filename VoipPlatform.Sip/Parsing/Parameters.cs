@@ -1,0 +1,47 @@
+using System.Text;
+
+namespace VoipPlatform.Sip.Parsing;
+
+/// <summary>Lookup in a <c>;name=value;flag</c> parameter list (URI or header parameters).</summary>
+internal static class Parameters
+{
+    /// <summary>
+    /// Finds a parameter by name (case-insensitive). Returns true when present; <paramref name="value"/>
+    /// is empty for a flag parameter such as <c>lr</c> or a bare <c>rport</c>.
+    /// </summary>
+    public static bool TryGet(ReadOnlySpan<byte> list, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        while (!list.IsEmpty)
+        {
+            int next = IndexOfUnquoted(list, (byte)';');
+            ReadOnlySpan<byte> item = next < 0 ? list : list[..next];
+            list = next < 0 ? default : list[(next + 1)..];
+
+            item = SipSyntax.Trim(item);
+            int eq = item.IndexOf((byte)'=');
+            ReadOnlySpan<byte> itemName = SipSyntax.Trim(eq < 0 ? item : item[..eq]);
+            if (Ascii.EqualsIgnoreCase(itemName, name))
+            {
+                value = eq < 0 ? default : SipSyntax.Trim(item[(eq + 1)..]);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The value of a parameter, or empty when absent or a flag.</summary>
+    public static ReadOnlySpan<byte> Get(ReadOnlySpan<byte> list, ReadOnlySpan<byte> name) =>
+        TryGet(list, name, out var value) ? value : default;
+
+    private static int IndexOfUnquoted(ReadOnlySpan<byte> s, byte target)
+    {
+        bool quoted = false;
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '"') quoted = !quoted;
+            else if (s[i] == target && !quoted) return i;
+        }
+        return -1;
+    }
+}

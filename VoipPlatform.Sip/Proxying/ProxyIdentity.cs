@@ -1,0 +1,40 @@
+using System.Net;
+using System.Text;
+using VoipPlatform.Sip.Parsing;
+
+namespace VoipPlatform.Sip.Proxying;
+
+/// <summary>How this hop names itself in Via and Record-Route, and recognises itself in Route.</summary>
+internal sealed class ProxyIdentity
+{
+    public ProxyIdentity(string advertisedHost, int port)
+    {
+        Host = Encoding.ASCII.GetBytes(advertisedHost.Contains(':') && !advertisedHost.StartsWith('[') ? $"[{advertisedHost}]" : advertisedHost);
+        Port = port;
+        SentBy = Encoding.ASCII.GetBytes($"{Encoding.ASCII.GetString(Host)}:{port}");
+    }
+
+    /// <summary>Advertised host as written in URIs.</summary>
+    public byte[] Host { get; }
+
+    public int Port { get; }
+
+    /// <summary><c>host:port</c> for the Via sent-by and the Record-Route URI.</summary>
+    public byte[] SentBy { get; }
+
+    /// <summary>True when a URI (a Route entry) names this hop.</summary>
+    public bool IsSelf(SipUri uri) =>
+        uri.IsValid && Ascii.EqualsIgnoreCase(uri.Host, Host) && (uri.Port == 0 ? 5060 : uri.Port) == Port;
+
+    /// <summary>True when a Via entry was written by this hop.</summary>
+    public bool IsSelf(ViaValue via) =>
+        via.IsValid && Ascii.EqualsIgnoreCase(via.Host, Host) && (via.Port == 0 ? 5060 : via.Port) == Port;
+
+    public static ProxyIdentity From(IPEndPoint bound, string? advertised)
+    {
+        string host = !string.IsNullOrWhiteSpace(advertised) ? advertised
+            : bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback.ToString()
+            : bound.Address.ToString();
+        return new ProxyIdentity(host, bound.Port);
+    }
+}

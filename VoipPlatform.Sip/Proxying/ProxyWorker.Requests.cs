@@ -1,0 +1,389 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using VoipPlatform.Sip.Diagnostics;
+using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Parsing;
+using VoipPlatform.Sip.Transactions;
+using VoipPlatform.Sip.Writing;
+
+namespace VoipPlatform.Sip.Proxying;
+
+internal sealed partial class ProxyWorker
+{
+    private void HandleRequest(SipMessage request, IPEndPoint source)
+    {
+        ViaValue via = request.TopVia;
+        if (!via.IsValid || request.CallId.IsEmpty || !request.Has(HeaderKind.CSeq))
+        {
+            // Without a usable Via there is nowhere to answer; without Call-ID/CSeq there is no transaction.
+            Drop(via.IsValid ? "missing Call-ID or CSeq" : "no usable Via");
+            if (via.IsValid) RespondStateless(request, source, SipStatus.BadRequest, "Missing Call-ID or CSeq");
+            return;
+        }
+        if (!request.IsSupportedVersion)
+        {
+            RespondStateless(request, source, SipStatus.VersionNotSupported);
+            return;
+        }
+        if (!request.Has(HeaderKind.From) || !request.Has(HeaderKind.To))
+        {
+            RespondStateless(request, source, SipStatus.BadRequest, "Missing From or To");
+            return;
+        }
+        if (!request[request.CSeqMethodToken].SequenceEqual(request[request.MethodToken]))
+        {
+            RespondStateless(request, source, SipStatus.BadRequest, "CSeq method does not match the request");
+            return;
+        }
+
+        if (!SipUri.Parse(request[request.RequestUri]).IsValid)
+        {
+            bool knownScheme = request[request.RequestUri].StartsWith("sip:"u8) || request[request.RequestUri].StartsWith("sips:"u8);
+            RespondStateless(request, source, knownScheme ? SipStatus.BadRequest : SipStatus.UnsupportedUriScheme);
+            return;
+        }
+
+        Span<char> key = stackalloc char[TransactionKeys.MaxLength];
+        int keyLength = TransactionKeys.WriteServerKey(request, key);
+        if (keyLength > TransactionKeys.MaxLength)
+        {
+            RespondStateless(request, source, SipStatus.BadRequest, "Transaction identifiers too long");
+            return;
+        }
+        key = key[..keyLength];
+
+        switch (request.Method)
+        {
+            case SipMethod.Ack:
+                HandleAck(request, source, key);
+                return;
+            case SipMethod.Cancel:
+                HandleCancel(request, source, key);
+                return;
+        }
+
+        if (_serverLookup.TryGetValue(key, out ServerTransaction? existing))
+        {
+            AbsorbRetransmission(existing);
+            return;
+        }
+        if (request.MaxForwards == 0)
+        {
+            RespondStateless(request, source, SipStatus.TooManyHops);
+            return;
+        }
+        if (_servers.Count >= _options.MaxTransactionsPerWorker)
+        {
+            // Shed load with an explicit answer rather than letting retransmissions snowball.
+            RespondStateless(request, source, SipStatus.ServiceUnavailable, "Overloaded");
+            return;
+        }
+
+        var server = new ServerTransaction(key.ToString(), request, ResponseTarget(via, source))
+        {
+            State = TransactionState.Proceeding,
+        };
+        _servers.Add(server.Key, server);
+
+        RouteProcessing route = ProcessRoute(request);
+        server.Span = SipTracing.StartServerSpan(request, ParentContext(request, route), source);
+
+        if (server.IsInvite)
+        {
+            // Answer at once so the upstream stops retransmitting while we work (RFC 3261 section 16.2).
+            SendProvisional(server, ResponseBuilder.Build(request, SipStatus.Trying), SipStatus.Trying);
+        }
+
+        RoutingDecision decision = Decide(request, source, route);
+        if (decision.Destination is null)
+        {
+            SendFinal(server, BuildResponse(request, decision.Status, decision.Reason), decision.Status);
+            return;
+        }
+        ForwardStatefully(server, route, decision.Destination, source);
+    }
+
+    private void AbsorbRetransmission(ServerTransaction server)
+    {
+        SipMetrics.RetransmissionsAbsorbed.Add(1);
+        // Proceeding: resend the last provisional; Completed: the final. Accepted (2xx sent): nothing to do,
+        // the 2xx is the UAS's to retransmit (RFC 6026).
+        if (server.LastSent is { } last && server.State is TransactionState.Proceeding or TransactionState.Completed)
+        {
+            Send(last, server.Peer);
+        }
+    }
+
+    private RoutingDecision Decide(SipMessage request, IPEndPoint source, in RouteProcessing route)
+    {
+        var context = new RoutingContext(!request.ToTag.IsEmpty, route.NextHop, source);
+        RoutingDecision decision = _router.Route(request, context);
+        if (decision.Destination is { } destination && !_transport.MaySendTo(destination.Address))
+        {
+            SipMetrics.EgressDenied.Add(1);
+            _logger.LogInformation("Refusing to forward {Method} to {Destination}: outside Sip:EgressAllowList",
+                System.Text.Encoding.ASCII.GetString(request[request.MethodToken]), destination);
+            return RoutingDecision.Reject(SipStatus.Forbidden, "Destination not allowed");
+        }
+        if (decision.Destination is null && decision.Status < 300)
+        {
+            return RoutingDecision.Reject(SipStatus.ServerInternalError, "No routing decision");
+        }
+        return decision;
+    }
+
+    private void ForwardStatefully(ServerTransaction server, in RouteProcessing route, IPEndPoint destination, IPEndPoint source)
+    {
+        SipMessage request = server.Request;
+        Span<byte> branch = stackalloc byte[BranchLength];
+        NewBranch(branch);
+
+        Span<char> clientKey = stackalloc char[BranchLength];
+        TransactionKeys.WriteClientKey(branch, isCancel: false, clientKey);
+        var client = new ClientTransaction(clientKey.ToString(), server.IsInvite, destination, server)
+        {
+            State = TransactionState.Trying,
+            Interval = Timers.T1,
+        };
+        client.Span = SipTracing.StartClientSpan(request, server.Span, destination);
+
+        Span<byte> traceParent = stackalloc byte[SipTracing.TraceParentLength];
+        int traceLength = SipTracing.Format(client.Span ?? server.Span, traceParent);
+        Span<byte> recordRoute = stackalloc byte[256];
+        int recordRouteLength = _options.RecordRoute && IsDialogCreating(request)
+            ? WriteRecordRouteUri(recordRoute, traceParent[..traceLength], server.Span)
+            : 0;
+
+        Span<byte> sourceAddress = stackalloc byte[64];
+        source.Address.TryFormat(sourceAddress, out int sourceLength);
+        var forward = new ForwardedRequest
+        {
+            ViaSentBy = _self.SentBy,
+            Branch = branch,
+            SourceAddress = sourceAddress[..sourceLength],
+            SourcePort = source.Port,
+            RemoveTopRoute = route.RemoveTopRoute,
+            RecordRouteUri = recordRoute[..recordRouteLength],
+            TraceParent = traceParent[..traceLength],
+        };
+        client.ReplaceLastSent(ProxyRewriter.ForwardRequest(request, forward));
+
+        server.Client = client;
+        _clients.Add(client.Key, client);
+        Send(client.LastSent!, destination);
+        if (client.IsInvite)
+        {
+            Schedule(client, TransactionTimer.Retransmit, Timers.T1);          // timer A
+            Schedule(client, TransactionTimer.Timeout, Timers.Timeout64T1);   // timer B
+        }
+        else
+        {
+            Schedule(client, TransactionTimer.Retransmit, Timers.T1);          // timer E
+            Schedule(client, TransactionTimer.Timeout, Timers.Timeout64T1);   // timer F
+        }
+    }
+
+    /// <summary>
+    /// Writes this hop's Record-Route URI. The <c>vp-tc</c> parameter carries the trace context of the INVITE so that
+    /// the dialog's later requests, which come back with it in their Route, join the same trace.
+    /// </summary>
+    private int WriteRecordRouteUri(Span<byte> destination, ReadOnlySpan<byte> clientTraceParent, Activity? serverSpan)
+    {
+        int length = 0;
+        void Append(ReadOnlySpan<byte> part, Span<byte> into)
+        {
+            part.CopyTo(into[length..]);
+            length += part.Length;
+        }
+        Append("sip:"u8, destination);
+        Append(_self.SentBy, destination);
+        Append(";lr"u8, destination);
+        Span<byte> callTrace = stackalloc byte[SipTracing.TraceParentLength];
+        int callTraceLength = SipTracing.Format(serverSpan, callTrace);
+        if (callTraceLength > 0 && clientTraceParent.Length > 0)
+        {
+            Append(";"u8, destination);
+            Append(SipTracing.RouteParameterName, destination);
+            Append("="u8, destination);
+            Append(callTrace[..callTraceLength], destination);
+        }
+        return length;
+    }
+
+    private static bool IsDialogCreating(SipMessage request) =>
+        request.ToTag.IsEmpty && request.Method is SipMethod.Invite or SipMethod.Other;
+
+    // ---- ACK -----------------------------------------------------------------------------------------------
+
+    private void HandleAck(SipMessage ack, IPEndPoint source, ReadOnlySpan<char> key)
+    {
+        if (_serverLookup.TryGetValue(key, out ServerTransaction? server) && server.State is TransactionState.Completed or TransactionState.Confirmed)
+        {
+            // ACK for a non-2xx final this hop sent: it ends here (RFC 3261 section 17.2.1).
+            if (server.State == TransactionState.Completed)
+            {
+                server.State = TransactionState.Confirmed;
+                server.StopTimer(TransactionTimer.Retransmit);
+                server.StopTimer(TransactionTimer.Timeout);
+                Schedule(server, TransactionTimer.Linger, Timers.T4); // timer I
+            }
+            return;
+        }
+        // ACK for a 2xx is its own transaction, relayed without state (RFC 3261 section 16.11).
+        ForwardStatelessly(ack, source);
+    }
+
+    // ---- CANCEL --------------------------------------------------------------------------------------------
+
+    private void HandleCancel(SipMessage cancel, IPEndPoint source, ReadOnlySpan<char> key)
+    {
+        if (_serverLookup.TryGetValue(key, out ServerTransaction? retransmitted))
+        {
+            AbsorbRetransmission(retransmitted);
+            return;
+        }
+
+        Span<char> inviteKey = stackalloc char[TransactionKeys.MaxLength];
+        int inviteKeyLength = TransactionKeys.WriteServerKey(cancel, inviteKey, matchInviteFor: true);
+        if (!_serverLookup.TryGetValue(inviteKey[..inviteKeyLength], out ServerTransaction? invite))
+        {
+            // No state for it: relay it as a stateless proxy would (RFC 3261 section 16.10).
+            ForwardStatelessly(cancel, source);
+            return;
+        }
+
+        var server = new ServerTransaction(key.ToString(), cancel, ResponseTarget(cancel.TopVia, source)) { State = TransactionState.Proceeding };
+        _servers.Add(server.Key, server);
+        server.Span = SipTracing.StartServerSpan(cancel, invite.Span?.Context ?? default, source);
+        SendFinal(server, ResponseBuilder.Build(cancel, SipStatus.Ok), SipStatus.Ok);
+
+        if (invite.HasFinalResponse) return;
+        if (invite.Client is { } client)
+        {
+            if (client.HasProvisional) SendCancel(client);
+            else client.CancelPending = true;
+        }
+        else
+        {
+            SendFinal(invite, ResponseBuilder.Build(invite.Request, SipStatus.RequestTerminated), SipStatus.RequestTerminated);
+        }
+    }
+
+    private void SendCancel(ClientTransaction invite)
+    {
+        if (invite.CancelSent || invite.State is not (TransactionState.Trying or TransactionState.Proceeding)) return;
+        invite.CancelSent = true;
+        invite.CancelPending = false;
+
+        if (SipParser.TryParse(invite.LastSent!.Bytes, out SipMessage? sent, out _) != SipParseStatus.Ok) return;
+        using (sent)
+        {
+            Span<char> key = stackalloc char[TransactionKeys.MaxLength];
+            int keyLength = TransactionKeys.WriteClientKey(sent!.TopVia.Branch, isCancel: true, key);
+            var cancel = new ClientTransaction(key[..keyLength].ToString(), isInvite: false, invite.Peer, server: null)
+            {
+                State = TransactionState.Trying,
+                Interval = Timers.T1,
+            };
+            cancel.ReplaceLastSent(ProxyRewriter.BuildCancel(sent));
+            _clients.Add(cancel.Key, cancel);
+            Send(cancel.LastSent!, cancel.Peer);
+            Schedule(cancel, TransactionTimer.Retransmit, Timers.T1);
+            Schedule(cancel, TransactionTimer.Timeout, Timers.Timeout64T1);
+        }
+    }
+
+    // ---- stateless relay -------------------------------------------------------------------------------------
+
+    private void ForwardStatelessly(SipMessage request, IPEndPoint source)
+    {
+        if (request.MaxForwards == 0)
+        {
+            RespondStateless(request, source, SipStatus.TooManyHops);
+            return;
+        }
+        RouteProcessing route = ProcessRoute(request);
+        using Activity? span = SipTracing.StartServerSpan(request, ParentContext(request, route), source);
+        RoutingDecision decision = Decide(request, source, route);
+        if (decision.Destination is null)
+        {
+            SipTracing.SetStatus(span, decision.Status);
+            RespondStateless(request, source, decision.Status, decision.Reason);
+            return;
+        }
+
+        // A stateless branch must be the same for every retransmission: derive it from the incoming one.
+        Span<byte> branch = stackalloc byte[BranchLength];
+        ViaValue.MagicCookie.CopyTo(branch);
+        "vs"u8.CopyTo(branch[7..]);
+        Fnv1a.WriteHex(Fnv1a.Hash(request.TopVia.Branch, Fnv1a.Hash(request.CallId)), branch[9..]);
+
+        Span<byte> traceParent = stackalloc byte[SipTracing.TraceParentLength];
+        Span<byte> sourceAddress = stackalloc byte[64];
+        source.Address.TryFormat(sourceAddress, out int sourceLength);
+        var forward = new ForwardedRequest
+        {
+            ViaSentBy = _self.SentBy,
+            Branch = branch,
+            SourceAddress = sourceAddress[..sourceLength],
+            SourcePort = source.Port,
+            RemoveTopRoute = route.RemoveTopRoute,
+            TraceParent = traceParent[..SipTracing.Format(span, traceParent)],
+        };
+        using OutgoingMessage forwarded = ProxyRewriter.ForwardRequest(request, forward);
+        Send(forwarded, decision.Destination);
+    }
+
+    // ---- Route processing (RFC 3261 section 16.4) -------------------------------------------------------------
+
+    /// <summary>What the Route header set says: whether the top entry is this hop, and where the next entry points.</summary>
+    private readonly ref struct RouteProcessing(bool removeTopRoute, IPEndPoint? nextHop, ReadOnlySpan<byte> ownEntryTrace)
+    {
+        public bool RemoveTopRoute { get; } = removeTopRoute;
+        public IPEndPoint? NextHop { get; } = nextHop;
+        public ReadOnlySpan<byte> OwnEntryTrace { get; } = ownEntryTrace;
+    }
+
+    private RouteProcessing ProcessRoute(SipMessage request)
+    {
+        ReadOnlySpan<HeaderField> headers = request.Headers;
+        bool removeTop = false;
+        ReadOnlySpan<byte> ownTrace = default;
+        int seen = 0;
+        for (int i = 0; i < headers.Length; i++)
+        {
+            if (headers[i].Kind != HeaderKind.Route) continue;
+            ReadOnlySpan<byte> value = request[headers[i].Value];
+            while (!value.IsEmpty)
+            {
+                int length = SipSyntax.FirstListElementLength(value);
+                SipUri uri = SipUri.Parse(NameAddress.Parse(value[..length]).Uri);
+                value = length < value.Length ? value[(length + 1)..] : default;
+                if (seen++ == 0 && _self.IsSelf(uri))
+                {
+                    removeTop = true;
+                    ownTrace = uri.Parameter(SipTracing.RouteParameterName);
+                    continue;
+                }
+                // The next Route entry is where a loose-routed request goes.
+                IPEndPoint? next = null;
+                if (uri.IsValid) SipTargets.TryResolve(uri.Host, uri.Port, out next);
+                return new RouteProcessing(removeTop, next, ownTrace);
+            }
+        }
+        return new RouteProcessing(removeTop, null, ownTrace);
+    }
+
+    private static ActivityContext ParentContext(SipMessage request, in RouteProcessing route)
+    {
+        ActivityContext fromHeader = SipTracing.Parse(request.FirstValue(HeaderKind.TraceParent));
+        return fromHeader != default ? fromHeader : SipTracing.Parse(route.OwnEntryTrace);
+    }
+
+    private void Drop(string reason)
+    {
+        SipMetrics.MessagesDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        _logger.LogDebug("Dropped a SIP request: {Reason}", reason);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using VoipPlatform.Sip.Diagnostics;
+using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Parsing;
+using VoipPlatform.Sip.Transactions;
+using VoipPlatform.Sip.Transport;
+using VoipPlatform.Sip.Writing;
+
+namespace VoipPlatform.Sip.Proxying;
+
+/// <summary>
+/// One shard of the stateful proxy (RFC 3261 section 16). Every message of a Call-ID lands on the same worker, and
+/// a worker handles one item at a time, so the transactions of a call are never touched concurrently and a 180 can
+/// never overtake the 200 of the same transaction. Timers post back into the same queue.
+/// </summary>
+internal sealed partial class ProxyWorker
+{
+    private readonly Channel<WorkItem> _queue;
+    private readonly Dictionary<string, ServerTransaction> _servers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ClientTransaction> _clients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServerTransaction>.AlternateLookup<ReadOnlySpan<char>> _serverLookup;
+    private readonly Dictionary<string, ClientTransaction>.AlternateLookup<ReadOnlySpan<char>> _clientLookup;
+    private readonly ISipTransport _transport;
+    private readonly ISipRequestRouter _router;
+    private readonly ProxyIdentity _self;
+    private readonly SipProxyOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public ProxyWorker(ISipTransport transport, ISipRequestRouter router, ProxyIdentity self, SipProxyOptions options, TimeProvider time, ILogger logger)
+    {
+        _transport = transport;
+        _router = router;
+        _self = self;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _queue = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of blocking the receive loop
+        });
+        _serverLookup = _servers.GetAlternateLookup<ReadOnlySpan<char>>();
+        _clientLookup = _clients.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    private TransactionTimerOptions Timers => _options.Timers;
+
+    /// <summary>Number of transactions held (for tests and overload decisions).</summary>
+    public int TransactionCount => _servers.Count + _clients.Count;
+
+    public bool TryPost(in WorkItem item) => _queue.Writer.TryWrite(item);
+
+    public void Complete() => _queue.Writer.TryComplete();
+
+    public async Task RunAsync()
+    {
+        await foreach (WorkItem item in _queue.Reader.ReadAllAsync())
+        {
+            Activity.Current = null; // spans are parented explicitly; nothing leaks from the previous item
+            try
+            {
+                if (item.Message is { } message)
+                {
+                    if (message.IsRequest) HandleRequest(message, item.Source!);
+                    else HandleResponse(message, item.Source!);
+                }
+                else if (item.Transaction is { } transaction && ReferenceEquals(transaction.Timer(item.Timer), item.FiredTimer))
+                {
+                    OnTimer(transaction, item.Timer);
+                }
+            }
+            catch (Exception ex)
+            {
+                // A bug on one message must not stop the shard: log it and go on with the next.
+                _logger.LogError(ex, "Unhandled error while processing a SIP message");
+            }
+            finally
+            {
+                item.Message?.Release();
+            }
+        }
+        foreach (ServerTransaction server in _servers.Values.ToArray()) server.Terminate();
+        foreach (ClientTransaction client in _clients.Values.ToArray()) client.Terminate();
+    }
+
+    // ---- timers -------------------------------------------------------------------------------------------
+
+    private void Schedule(Transaction transaction, TransactionTimer which, TimeSpan due)
+    {
+        var ticket = new TimerTicket(this, transaction, which);
+        ITimer timer = _time.CreateTimer(static state => ((TimerTicket)state!).Fire(), ticket, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        ticket.Timer = timer;
+        transaction.SetTimer(which, timer);
+        timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private sealed class TimerTicket(ProxyWorker worker, Transaction transaction, TransactionTimer which)
+    {
+        public ITimer? Timer { get; set; }
+
+        public void Fire()
+        {
+            if (Timer is { } timer && !worker.TryPost(WorkItem.TimerFired(transaction, which, timer)))
+            {
+                // Queue full: try again shortly rather than lose a timeout (which would leak the transaction).
+                timer.Change(TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    private void OnTimer(Transaction transaction, TransactionTimer which)
+    {
+        switch (transaction)
+        {
+            case ServerTransaction server: OnServerTimer(server, which); break;
+            case ClientTransaction client: OnClientTimer(client, which); break;
+        }
+    }
+
+    // ---- sending -----------------------------------------------------------------------------------------
+
+    private bool Send(OutgoingMessage message, IPEndPoint destination) => _transport.Send(message.Bytes, destination);
+
+    /// <summary>Answers a request without keeping state (malformed requests, retransmission-free cases).</summary>
+    private void RespondStateless(SipMessage request, IPEndPoint source, int status, string? reason = null)
+    {
+        if (request.Method == SipMethod.Ack) return; // ACK is never answered
+        using OutgoingMessage response = BuildResponse(request, status, reason);
+        _transport.Send(response.Bytes, ResponseTarget(request.TopVia, source));
+    }
+
+    private static OutgoingMessage BuildResponse(SipMessage request, int status, string? reason) =>
+        reason is null
+            ? ResponseBuilder.Build(request, status)
+            : ResponseBuilder.Build(request, status, System.Text.Encoding.ASCII.GetBytes(reason));
+
+    /// <summary>
+    /// Where responses to a request go (RFC 3261 section 18.2.2, RFC 3581): the source address, and the source port
+    /// when the client asked for rport, else the Via port.
+    /// </summary>
+    private static IPEndPoint ResponseTarget(ViaValue via, IPEndPoint source) =>
+        via.HasRport || via.Port == 0 && source.Port == SipTransportOptions.DefaultSipPort
+            ? source
+            : new IPEndPoint(source.Address, via.Port == 0 ? SipTransportOptions.DefaultSipPort : via.Port);
+
+    private static void NewBranch(Span<byte> destination)
+    {
+        ViaValue.MagicCookie.CopyTo(destination);
+        "vp"u8.CopyTo(destination[7..]);
+        Fnv1a.WriteHex((ulong)Random.Shared.NextInt64(), destination[9..]);
+    }
+
+    private const int BranchLength = 7 + 2 + 16;
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using VoipPlatform.Sip.Diagnostics;
+using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Transport;
+
+namespace VoipPlatform.Sip.Proxying;
+
+/// <summary>
+/// A transaction-stateful SIP proxy (RFC 3261 section 16) over a transport: the core every SIP-facing service runs,
+/// with the next-hop decision left to an <see cref="ISipRequestRouter"/>. Work is sharded by Call-ID over
+/// single-threaded workers: parallel across calls, strictly ordered within one.
+/// </summary>
+public sealed class SipProxyCore : IAsyncDisposable
+{
+    private readonly ISipTransport _transport;
+    private readonly ProxyWorker[] _workers;
+    private readonly Task[] _running;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the core and starts its workers and the transport's receive loop.</summary>
+    public SipProxyCore(ISipTransport transport, ISipRequestRouter router, SipProxyOptions options, string? advertisedAddress, TimeProvider time, ILogger<SipProxyCore> logger)
+    {
+        _transport = transport;
+        _logger = logger;
+        Identity = ProxyIdentity.From(transport.LocalEndPoint, advertisedAddress);
+        int count = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
+        _workers = new ProxyWorker[count];
+        _running = new Task[count];
+        for (int i = 0; i < count; i++)
+        {
+            _workers[i] = new ProxyWorker(transport, router, Identity, options, time, logger);
+            _running[i] = Task.Run(_workers[i].RunAsync);
+        }
+        transport.Start(Dispatch);
+        logger.LogInformation("SIP proxy core listening on udp/{EndPoint} as {SentBy} with {Workers} workers",
+            transport.LocalEndPoint, System.Text.Encoding.ASCII.GetString(Identity.SentBy), count);
+    }
+
+    internal ProxyIdentity Identity { get; }
+
+    /// <summary>Where the core listens.</summary>
+    public IPEndPoint LocalEndPoint => _transport.LocalEndPoint;
+
+    /// <summary>Transactions currently held across all workers (approximate while running).</summary>
+    public int TransactionCount => _workers.Sum(w => w.TransactionCount);
+
+    private void Dispatch(SipMessage message, IPEndPoint source)
+    {
+        ulong hash = Fnv1a.Hash(message.CallId);
+        ProxyWorker worker = _workers[(int)(hash % (ulong)_workers.Length)];
+        if (!worker.TryPost(WorkItem.Received(message, source)))
+        {
+            // Overload: shed here, before any work is spent; the sender's retransmission will retry.
+            SipMetrics.MessagesDropped.Add(1, new KeyValuePair<string, object?>("reason", "overload"));
+            message.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _transport.DisposeAsync();
+        foreach (ProxyWorker worker in _workers) worker.Complete();
+        await Task.WhenAll(_running);
+        _logger.LogInformation("SIP proxy core stopped");
+    }
+}

@@ -1,0 +1,20 @@
+using System.Net;
+
+namespace VoipPlatform.Sip.Transactions;
+
+/// <summary>A client transaction (RFC 3261 section 17.1): a request this hop sent and the responses it gets.</summary>
+internal sealed class ClientTransaction(string key, bool isInvite, IPEndPoint destination, ServerTransaction? server)
+    : Transaction(key, isInvite, destination)
+{
+    /// <summary>The server transaction whose request this forwards; null for a CANCEL this hop originates.</summary>
+    public ServerTransaction? Server { get; } = server;
+
+    /// <summary>True once any provisional response arrived (a CANCEL may be sent only then, RFC 3261 section 9.1).</summary>
+    public bool HasProvisional { get; set; }
+
+    /// <summary>Upstream cancelled before a provisional arrived: send CANCEL when one does.</summary>
+    public bool CancelPending { get; set; }
+
+    /// <summary>True once this hop sent a CANCEL for the request.</summary>
+    public bool CancelSent { get; set; }
+}

@@ -1,0 +1,33 @@
+namespace VoipPlatform.Sip.Transport;
+
+/// <summary>Where a SIP service listens and whom it may send to. Bound from the <c>Sip</c> configuration section.</summary>
+public sealed class SipTransportOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "Sip";
+
+    /// <summary>The standard SIP port (RFC 3261 section 19.1.2).</summary>
+    public const int DefaultSipPort = 5060;
+
+    /// <summary>Address to bind; loopback by default so that a local run exposes nothing.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>UDP port to bind.</summary>
+    public int Port { get; set; } = DefaultSipPort;
+
+    /// <summary>Host written into Via and Record-Route; the listen address when not set (or when that is a wildcard).</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Socket receive buffer. Small default buffers drop datagrams from about 2,000 calls/s.</summary>
+    public int ReceiveBufferBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Socket send buffer.</summary>
+    public int SendBufferBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Networks (CIDR) this service may send SIP to. Answers go to the Via address and requests to the
+    /// Request-URI, both chosen by the sender, so without this list the service could be made to send anywhere.
+    /// Empty means loopback only (127.0.0.0/8 and ::1).
+    /// </summary>
+    public string[] EgressAllowList { get; set; } = [];
+}

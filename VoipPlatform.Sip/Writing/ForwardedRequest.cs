@@ -1,0 +1,26 @@
+namespace VoipPlatform.Sip.Writing;
+
+/// <summary>What a proxy changes in a request it forwards (RFC 3261 section 16.6); the rest is copied byte for byte.</summary>
+public readonly ref struct ForwardedRequest
+{
+    /// <summary>The sent-by of the Via this hop adds, <c>host:port</c>.</summary>
+    public required ReadOnlySpan<byte> ViaSentBy { get; init; }
+
+    /// <summary>The branch of the Via this hop adds, magic cookie included.</summary>
+    public required ReadOnlySpan<byte> Branch { get; init; }
+
+    /// <summary>The source address of the request as received: written as <c>received</c> (and <c>rport</c>) on the previous hop's Via.</summary>
+    public ReadOnlySpan<byte> SourceAddress { get; init; }
+
+    /// <summary>The source port, written into an <c>rport</c> parameter the sender asked for (RFC 3581).</summary>
+    public int SourcePort { get; init; }
+
+    /// <summary>Whether the topmost Route names this hop and must be removed (RFC 3261 section 16.4).</summary>
+    public bool RemoveTopRoute { get; init; }
+
+    /// <summary>The Record-Route URI to insert (without angle brackets), or empty for none.</summary>
+    public ReadOnlySpan<byte> RecordRouteUri { get; init; }
+
+    /// <summary>The W3C traceparent to carry to the next hop, or empty for none.</summary>
+    public ReadOnlySpan<byte> TraceParent { get; init; }
+}

@@ -1,0 +1,212 @@
+using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Parsing;
+
+namespace VoipPlatform.Sip.Writing;
+
+/// <summary>
+/// The byte-level edits a proxy makes to messages it relays. Every header the proxy does not own is copied as
+/// received, so extensions it does not understand pass through untouched.
+/// </summary>
+public static class ProxyRewriter
+{
+    /// <summary>Writes the forwarded copy of a request: new top Via, Max-Forwards decremented, Route/Record-Route handled.</summary>
+    public static OutgoingMessage ForwardRequest(SipMessage request, scoped in ForwardedRequest forward)
+    {
+        var writer = new SipWriter(request.Length + 256);
+        writer.Write(request[request.MethodToken]);
+        writer.Write((byte)' ');
+        writer.Write(request[request.RequestUri]);
+        writer.Write(" SIP/2.0\r\n"u8);
+
+        writer.Write("Via: SIP/2.0/UDP "u8);
+        writer.Write(forward.ViaSentBy);
+        writer.Write(";branch="u8);
+        writer.Write(forward.Branch);
+        writer.WriteCrlf();
+        bool firstVia = true, firstRoute = true, hasContentLength = false;
+        int hopHeadersAt = LastIndexOf(request, HeaderKind.Via) + 1;
+        for (int i = 0; i < request.HeaderCount; i++)
+        {
+            ref readonly HeaderField header = ref request.Headers[i];
+            ReadOnlySpan<byte> value = request[header.Value];
+            if (i == hopHeadersAt) WriteHopHeaders(ref writer, request, forward);
+            switch (header.Kind)
+            {
+                case HeaderKind.Via when firstVia:
+                    firstVia = false;
+                    WritePreviousHopVia(ref writer, request[header.Name], value, forward);
+                    continue;
+                case HeaderKind.Route when firstRoute && forward.RemoveTopRoute:
+                    firstRoute = false;
+                    WriteWithoutFirstElement(ref writer, request[header.Name], value);
+                    continue;
+                case HeaderKind.MaxForwards:
+                    writer.Write(request[header.Name]);
+                    writer.Write(": "u8);
+                    writer.Write(Math.Max(0, request.MaxForwards - 1));
+                    writer.WriteCrlf();
+                    continue;
+                case HeaderKind.TraceParent:
+                    continue; // replaced by this hop's context above
+                case HeaderKind.ContentLength:
+                    hasContentLength = true;
+                    break;
+            }
+            writer.WriteHeader(request[header.Name], value);
+        }
+        if (hopHeadersAt == request.HeaderCount) WriteHopHeaders(ref writer, request, forward);
+        if (!hasContentLength)
+        {
+            writer.Write(HeaderNames.ContentLength);
+            writer.Write(": "u8);
+            writer.Write(request.Body.Length);
+            writer.WriteCrlf();
+        }
+        writer.WriteCrlf();
+        writer.Write(request[request.Body]);
+        return writer.Complete();
+    }
+
+    /// <summary>Writes the relayed copy of a response: the topmost Via (this hop's) removed, all else as received.</summary>
+    public static OutgoingMessage ForwardResponse(SipMessage response)
+    {
+        var writer = new SipWriter(response.Length);
+        int firstHeader = response.Headers.Length > 0 ? response.Headers[0].Name.Start : response.Body.Start;
+        writer.Write(response.Bytes[..FindStartLineEnd(response.Bytes, firstHeader)]);
+        bool firstVia = true;
+        foreach (ref readonly HeaderField header in response.Headers)
+        {
+            if (header.Kind == HeaderKind.Via && firstVia)
+            {
+                firstVia = false;
+                WriteWithoutFirstElement(ref writer, response[header.Name], response[header.Value]);
+                continue;
+            }
+            writer.WriteHeader(response[header.Name], response[header.Value]);
+        }
+        writer.WriteCrlf();
+        writer.Write(response[response.Body]);
+        return writer.Complete();
+    }
+
+    /// <summary>
+    /// Builds the hop-by-hop ACK for a non-2xx final response to an INVITE this hop sent (RFC 3261 section 17.1.1.3):
+    /// same Request-URI, Call-ID, From, CSeq number and top Via as the INVITE, To from the response, Route headers kept.
+    /// </summary>
+    public static OutgoingMessage BuildAck(SipMessage sentInvite, SipMessage response) =>
+        BuildInviteSibling(sentInvite, "ACK"u8, response.FirstValue(HeaderKind.To));
+
+    /// <summary>Builds the CANCEL for an INVITE this hop sent (RFC 3261 section 9.1).</summary>
+    public static OutgoingMessage BuildCancel(SipMessage sentInvite) =>
+        BuildInviteSibling(sentInvite, "CANCEL"u8, sentInvite.FirstValue(HeaderKind.To));
+
+    private static OutgoingMessage BuildInviteSibling(SipMessage invite, ReadOnlySpan<byte> method, ReadOnlySpan<byte> to)
+    {
+        var writer = new SipWriter(512);
+        writer.Write(method);
+        writer.Write((byte)' ');
+        writer.Write(invite[invite.RequestUri]);
+        writer.Write(" SIP/2.0\r\n"u8);
+        writer.WriteHeader(HeaderNames.Via, invite.FirstListElement(HeaderKind.Via));
+        foreach (ref readonly HeaderField header in invite.Headers)
+        {
+            if (header.Kind is HeaderKind.Route or HeaderKind.From or HeaderKind.CallId or HeaderKind.TraceParent)
+            {
+                writer.WriteHeader(invite[header.Name], invite[header.Value]);
+            }
+        }
+        writer.WriteHeader(HeaderNames.To, to);
+        writer.Write(HeaderNames.CSeq);
+        writer.Write(": "u8);
+        writer.Write(invite.CSeqNumber);
+        writer.Write((byte)' ');
+        writer.Write(method);
+        writer.WriteCrlf();
+        writer.WriteHeader(HeaderNames.MaxForwards, "70"u8);
+        writer.WriteHeader(HeaderNames.ContentLength, "0"u8);
+        writer.WriteCrlf();
+        return writer.Complete();
+    }
+
+    /// <summary>
+    /// The headers this hop adds, written right after the Via block so Vias stay together. The Record-Route
+    /// precedes every received one: this hop is the topmost entry (RFC 3261 section 16.6 step 4).
+    /// </summary>
+    private static void WriteHopHeaders(ref SipWriter writer, SipMessage request, scoped in ForwardedRequest forward)
+    {
+        if (!forward.RecordRouteUri.IsEmpty)
+        {
+            writer.Write("Record-Route: <"u8);
+            writer.Write(forward.RecordRouteUri);
+            writer.Write(">\r\n"u8);
+        }
+        if (!forward.TraceParent.IsEmpty)
+        {
+            writer.WriteHeader(HeaderNames.TraceParentBytes, forward.TraceParent);
+        }
+        if (request.MaxForwards < 0)
+        {
+            writer.WriteHeader(HeaderNames.MaxForwards, "70"u8);
+        }
+    }
+
+    private static int LastIndexOf(SipMessage message, HeaderKind kind)
+    {
+        for (int i = message.HeaderCount - 1; i >= 0; i--)
+        {
+            if (message.Headers[i].Kind == kind) return i;
+        }
+        return -1;
+    }
+
+    private static void WritePreviousHopVia(ref SipWriter writer, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, scoped in ForwardedRequest forward)
+    {
+        int firstLength = SipSyntax.FirstListElementLength(value);
+        ReadOnlySpan<byte> first = SipSyntax.Trim(value[..firstLength]);
+        ViaValue via = ViaValue.Parse(first);
+
+        writer.Write(name);
+        writer.Write(": "u8);
+        bool addReceived = !forward.SourceAddress.IsEmpty && (via.HasRport || !via.Host.SequenceEqual(forward.SourceAddress));
+        if (!addReceived)
+        {
+            writer.Write(value);
+            writer.WriteCrlf();
+            return;
+        }
+
+        // Rewrite the previous hop's entry with received/rport (RFC 3261 section 18.2.1, RFC 3581 section 4).
+        int semi = first.IndexOf((byte)';');
+        writer.Write(semi < 0 ? first : first[..semi]);
+        ReadOnlySpan<byte> parameters = semi < 0 ? default : first[(semi + 1)..];
+        while (!parameters.IsEmpty)
+        {
+            int next = parameters.IndexOf((byte)';');
+            ReadOnlySpan<byte> parameter = next < 0 ? parameters : parameters[..next];
+            parameters = next < 0 ? default : parameters[(next + 1)..];
+            ReadOnlySpan<byte> parameterName = SipSyntax.Trim(parameter.IndexOf((byte)'=') is var eq and >= 0 ? parameter[..eq] : parameter);
+            if (System.Text.Ascii.EqualsIgnoreCase(parameterName, "received"u8) || System.Text.Ascii.EqualsIgnoreCase(parameterName, "rport"u8)) continue;
+            writer.Write((byte)';');
+            writer.Write(parameter);
+        }
+        writer.Write(";received="u8);
+        writer.Write(forward.SourceAddress);
+        if (via.HasRport)
+        {
+            writer.Write(";rport="u8);
+            writer.Write(forward.SourcePort);
+        }
+        writer.Write(value[firstLength..]);
+        writer.WriteCrlf();
+    }
+
+    private static void WriteWithoutFirstElement(ref SipWriter writer, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        int firstLength = SipSyntax.FirstListElementLength(value);
+        if (firstLength >= value.Length) return; // the line held only the removed entry
+        writer.WriteHeader(name, SipSyntax.Trim(value[(firstLength + 1)..]));
+    }
+
+    private static int FindStartLineEnd(ReadOnlySpan<byte> bytes, int firstHeaderStart) =>
+        bytes[..firstHeaderStart].LastIndexOf((byte)'\n') + 1;
+}
