@@ -1,13 +1,15 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 using VoipPlatform.Sip.Messages;
+using Microsoft.Extensions.Options;
 using VoipPlatform.Sip.Proxying;
 
 namespace VoipPlatform.Proxy.Routing;
 
 /// <summary>
-/// The edge proxy's one decision: requests that start something (no To tag) go to the routing layer, which owns
-/// all business logic; requests inside a dialog follow their Route set, or their Request-URI when there is none.
+/// The edge proxy's one decision: requests inside a dialog follow their Route set (built from the Record-Route of the
+/// proxy and router); everything else goes to the routing layer, which owns all business logic. The edge never
+/// relays to a Request-URI itself, so it cannot be used as an open relay, and an in-dialog request from a UA that
+/// ignored Record-Route still reaches the router that holds the other side of the call.
 /// </summary>
 public sealed class EdgeRequestRouter : ISipRequestRouter
 {
@@ -31,16 +33,11 @@ public sealed class EdgeRequestRouter : ISipRequestRouter
     /// <inheritdoc />
     public RoutingDecision Route(SipMessage request, in RoutingContext context)
     {
-        if (!context.IsInDialog)
-        {
-            // Spread new transactions over the routers; any router can serve any call (they are stateless).
-            uint index = Interlocked.Increment(ref _next) % (uint)_routers.Length;
-            return RoutingDecision.Forward(_routers[index]);
-        }
-        if (context.RouteNextHop is { } next) return RoutingDecision.Forward(next);
-        return SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? target)
-            ? RoutingDecision.Forward(target!)
-            : RoutingDecision.Reject(SipStatus.NotFound, "Unresolvable Request-URI");
+        if (context.IsInDialog && context.RouteNextHop is { } next) return RoutingDecision.Forward(next);
+
+        // Spread new transactions over the routers; any router can serve any call (they are stateless).
+        uint index = Interlocked.Increment(ref _next) % (uint)_routers.Length;
+        return RoutingDecision.Forward(_routers[index]);
     }
 
     private static string[] AspireRouterEndpoints(IConfiguration configuration) =>
