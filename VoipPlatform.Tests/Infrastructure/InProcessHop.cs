@@ -1,0 +1,33 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using VoipPlatform.Sip.Proxying;
+using VoipPlatform.Sip.Transport;
+
+namespace VoipPlatform.Tests.Infrastructure;
+
+/// <summary>A real proxy core on a loopback UDP port, in the test process, with the routing policy under test.</summary>
+public sealed class InProcessHop : IAsyncDisposable
+{
+    private InProcessHop(SipProxyCore core) => Core = core;
+
+    public SipProxyCore Core { get; }
+
+    public IPEndPoint EndPoint => Core.LocalEndPoint;
+
+    public static InProcessHop Start(ISipRequestRouter router, TimeProvider? time = null, int port = 0, SipProxyOptions? options = null)
+    {
+        var transportOptions = new SipTransportOptions { ListenAddress = "127.0.0.1", Port = port };
+        var transport = new UdpSipTransport(transportOptions, new EgressPolicy(transportOptions.EgressAllowList), NullLogger<UdpSipTransport>.Instance);
+        var core = new SipProxyCore(transport, router, options ?? new SipProxyOptions { Workers = 2 }, null, time ?? TimeProvider.System, NullLogger<SipProxyCore>.Instance);
+        return new InProcessHop(core);
+    }
+
+    public ValueTask DisposeAsync() => Core.DisposeAsync();
+}
+
+/// <summary>A routing policy for tests: every request goes to one fixed next hop.</summary>
+public sealed class FixedNextHop(IPEndPoint next) : ISipRequestRouter
+{
+    public RoutingDecision Route(VoipPlatform.Sip.Messages.SipMessage request, in RoutingContext context) =>
+        RoutingDecision.Forward(context.RouteNextHop ?? next);
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace VoipPlatform.Tests.Infrastructure;
+
+/// <summary>A raw SIP peer on a loopback UDP socket, for tests that need exact control over what is sent.</summary>
+public sealed class UdpPeer : IDisposable
+{
+    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+    public UdpPeer()
+    {
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    public int Port => EndPoint.Port;
+
+    /// <summary>Sends SIP text; bare LF line ends are turned into CRLF.</summary>
+    public void Send(string message, IPEndPoint to) =>
+        _socket.SendTo(Encoding.ASCII.GetBytes(message.ReplaceLineEndings("\r\n")), to);
+
+    /// <summary>The next datagram as text, or null when none arrives within <paramref name="timeout"/>.</summary>
+    public async Task<string?> ReceiveAsync(TimeSpan timeout)
+    {
+        byte[] buffer = new byte[65_535];
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            SocketReceiveFromResult result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cts.Token);
+            return Encoding.ASCII.GetString(buffer, 0, result.ReceivedBytes);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Receives until a message's first line starts with <paramref name="startLinePrefix"/>, or null on timeout.</summary>
+    public async Task<string?> ReceiveUntilAsync(string startLinePrefix, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            string? message = await ReceiveAsync(deadline - DateTime.UtcNow);
+            if (message is null) return null;
+            if (message.StartsWith(startLinePrefix, StringComparison.Ordinal)) return message;
+        }
+        return null;
+    }
+
+    /// <summary>Collects every datagram arriving within <paramref name="window"/>.</summary>
+    public async Task<List<string>> DrainAsync(TimeSpan window)
+    {
+        var messages = new List<string>();
+        var deadline = DateTime.UtcNow + window;
+        while (DateTime.UtcNow < deadline && await ReceiveAsync(deadline - DateTime.UtcNow) is { } message)
+        {
+            messages.Add(message);
+        }
+        return messages;
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
