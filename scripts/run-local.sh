@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-exec dotnet run --project VoipPlatform.AppHost --launch-profile http "$@"
+# Extra arguments reach the AppHost configuration, e.g. --VoipPlatform:ContainerRuntime=none
+exec dotnet run --project VoipPlatform.AppHost --launch-profile http -- "$@"
