@@ -171,17 +171,10 @@ internal sealed partial class ProxyWorker
 
         server.Client = client;
         _clients.Add(client.Key, client);
+        // Timers are armed before the send so that they count from the moment the request leaves.
+        Schedule(client, TransactionTimer.Retransmit, Timers.T1);          // timer A (INVITE) or E
+        Schedule(client, TransactionTimer.Timeout, Timers.Timeout64T1);   // timer B (INVITE) or F
         Send(client.LastSent!, destination);
-        if (client.IsInvite)
-        {
-            Schedule(client, TransactionTimer.Retransmit, Timers.T1);          // timer A
-            Schedule(client, TransactionTimer.Timeout, Timers.Timeout64T1);   // timer B
-        }
-        else
-        {
-            Schedule(client, TransactionTimer.Retransmit, Timers.T1);          // timer E
-            Schedule(client, TransactionTimer.Timeout, Timers.Timeout64T1);   // timer F
-        }
     }
 
     /// <summary>
@@ -288,9 +281,9 @@ internal sealed partial class ProxyWorker
             };
             cancel.ReplaceLastSent(ProxyRewriter.BuildCancel(sent));
             _clients.Add(cancel.Key, cancel);
-            Send(cancel.LastSent!, cancel.Peer);
             Schedule(cancel, TransactionTimer.Retransmit, Timers.T1);
             Schedule(cancel, TransactionTimer.Timeout, Timers.Timeout64T1);
+            Send(cancel.LastSent!, cancel.Peer);
         }
     }
 

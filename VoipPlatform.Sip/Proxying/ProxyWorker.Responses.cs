@@ -195,9 +195,9 @@ internal sealed partial class ProxyWorker
         switch (which)
         {
             case TransactionTimer.Retransmit when server.State == TransactionState.Completed && server.LastSent is { } final:
-                Send(final, server.Peer);
                 server.Interval = Min(server.Interval * 2, Timers.T2);
                 Schedule(server, TransactionTimer.Retransmit, server.Interval);
+                Send(final, server.Peer);
                 break;
             case TransactionTimer.Timeout:   // H: the ACK never came
             case TransactionTimer.Linger:    // I, J, L
@@ -212,10 +212,10 @@ internal sealed partial class ProxyWorker
         {
             case TransactionTimer.Retransmit when client.State == TransactionState.Trying
                                                || (!client.IsInvite && client.State == TransactionState.Proceeding):
-                Send(client.LastSent!, client.Peer);
                 client.Interval = client.IsInvite ? client.Interval * 2
                     : client.State == TransactionState.Proceeding ? Timers.T2 : Min(client.Interval * 2, Timers.T2);
                 Schedule(client, TransactionTimer.Retransmit, client.Interval);
+                Send(client.LastSent!, client.Peer);
                 break;
             case TransactionTimer.Timeout:
                 // B/F: no final response. Upstream gets 408 (RFC 3261 section 16.8) unless it already has a final.

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using VoipPlatform.Proxy.Routing;
+using VoipPlatform.Router.Routing;
+using VoipPlatform.Sip.Diagnostics;
+using VoipPlatform.Tests.Infrastructure;
+
+namespace VoipPlatform.Tests.Sip.Proxying;
+
+/// <summary>
+/// Proxy and router cores (with their real routing policies) in this process, real SIPp UAC and UAS around them:
+/// every call must come out as exactly one trace covering INVITE, ACK and BYE at both hops.
+/// </summary>
+public sealed partial class CallTracingTests : IDisposable
+{
+    private readonly ConcurrentBag<Activity> _spans = [];
+    private readonly ActivityListener _listener;
+
+    public CallTracingTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SipTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _spans.Add,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d+-\d+@127\.0\.0\.1$")]
+    private static partial System.Text.RegularExpressions.Regex SippCallId();
+
+    [Fact]
+    public async Task Each_call_is_one_trace_across_proxy_and_router()
+    {
+        await using var router = InProcessHop.Start(new RequestUriRouter());
+        var edge = new EdgeRequestRouter(
+            Options.Create(new EdgeRoutingOptions { Routers = [router.EndPoint.ToString()] }),
+            new ConfigurationBuilder().Build());
+        await using var proxy = InProcessHop.Start(edge);
+
+        const int calls = 5;
+        int uasPort = FreeUdpPort.Next(), uacPort = FreeUdpPort.Next();
+        var (uasScenario, uacScenario) = SippScenarios.ThroughHops(proxy.EndPoint, router.EndPoint);
+        await using var uas = SippRun.Start("-sf", uasScenario, "-i", "127.0.0.1", "-p", uasPort.ToString(), "-m", calls.ToString());
+        await Task.Delay(300);
+        await using var uac = SippRun.Start("-sf", uacScenario, $"127.0.0.1:{uasPort}", "-i", "127.0.0.1", "-p", uacPort.ToString(),
+            "-rsa", proxy.EndPoint.ToString(), "-m", calls.ToString(), "-r", "10");
+
+        SippResult uacResult = await uac.WaitAsync(TimeSpan.FromSeconds(30));
+        SippResult uasResult = await uas.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.True(uacResult.ExitCode == 0 && uacResult.SuccessfulCalls == calls, uacResult.ToString());
+        Assert.True(uasResult.ExitCode == 0 && uasResult.SuccessfulCalls == calls, uasResult.ToString());
+
+        // Only this test's calls: SIPp writes Call-IDs as "<call number>-<pid>@<ip>"; other tests run in parallel.
+        var serverSpans = _spans.Where(s => s.Kind == ActivityKind.Server
+            && s.GetTagItem("sip.call_id") is string callId && SippCallId().IsMatch(callId)).ToArray();
+        var byCall = serverSpans.GroupBy(s => (string?)s.GetTagItem("sip.call_id")).ToArray();
+        Assert.Equal(calls, byCall.Length);
+        foreach (var call in byCall)
+        {
+            // INVITE, ACK and BYE, each seen by the proxy and by the router.
+            var methods = call.Select(s => (string?)s.GetTagItem("sip.method")).ToArray();
+            Assert.Equal(2, methods.Count(m => m == "INVITE"));
+            Assert.Equal(2, methods.Count(m => m == "ACK"));
+            Assert.Equal(2, methods.Count(m => m == "BYE"));
+            Assert.Single(call.Select(s => s.TraceId).Distinct());
+        }
+        Assert.Equal(calls, serverSpans.Select(s => s.TraceId).Distinct().Count());
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Time.Testing;
+using VoipPlatform.Sip.Proxying;
+using VoipPlatform.Tests.Infrastructure;
+
+namespace VoipPlatform.Tests.Sip.Proxying;
+
+/// <summary>Transaction timers on virtual time (FakeTimeProvider): retransmission, timeout, and no state left behind.</summary>
+public sealed class ProxyCoreTimerTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(3);
+
+    [Fact]
+    public async Task Unanswered_invite_is_retransmitted_then_times_out_with_408_and_leaves_no_state()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var uac = new UdpPeer();
+        using var silent = new UdpPeer();
+        await using var hop = InProcessHop.Start(new FixedNextHop(silent.EndPoint), time);
+        string callId = $"timer-{Guid.NewGuid():N}";
+        string invite = $"""
+            INVITE sip:bob@127.0.0.1:5999 SIP/2.0
+            Via: SIP/2.0/UDP 127.0.0.1:{uac.Port};branch=z9hG4bK-timer-1
+            From: <sip:alice@127.0.0.1>;tag=a1
+            To: <sip:bob@127.0.0.1>
+            Call-ID: {callId}
+            CSeq: 1 INVITE
+            Max-Forwards: 70
+            Content-Length: 0
+
+
+            """;
+        uac.Send(invite, hop.EndPoint);
+        Assert.NotNull(await silent.ReceiveUntilAsync("INVITE", Wait));
+        Assert.StartsWith("SIP/2.0 100", await uac.ReceiveAsync(Wait));
+
+        // Timer A: first retransmission after T1 (500 ms), the next after 2·T1.
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.NotNull(await silent.ReceiveUntilAsync("INVITE", Wait));
+        time.Advance(TimeSpan.FromMilliseconds(1000));
+        Assert.NotNull(await silent.ReceiveUntilAsync("INVITE", Wait));
+
+        // Timer B: 64·T1 after sending, the upstream gets 408.
+        string? timeout = null;
+        for (int step = 0; step < 40 && timeout is null; step++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            timeout = await uac.ReceiveUntilAsync("SIP/2.0 408", TimeSpan.FromMilliseconds(100));
+        }
+        Assert.NotNull(timeout);
+        Assert.Contains("CSeq: 1 INVITE", timeout);
+
+        // Without an ACK, timer G resends the 408 and timer H ends the transaction; then nothing is held.
+        await WaitUntil(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            return hop.Core.TransactionCount == 0;
+        });
+        Assert.Equal(0, hop.Core.TransactionCount);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (int i = 0; i < 100 && !condition(); i++) await Task.Delay(20);
+    }
+}
