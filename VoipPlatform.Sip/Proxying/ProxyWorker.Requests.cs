@@ -148,26 +148,8 @@ internal sealed partial class ProxyWorker
         };
         client.Span = SipTracing.StartClientSpan(request, server.Span, destination);
 
-        Span<byte> traceParent = stackalloc byte[SipTracing.TraceParentLength];
-        int traceLength = SipTracing.Format(client.Span ?? server.Span, traceParent);
-        Span<byte> recordRoute = stackalloc byte[256];
-        int recordRouteLength = _options.RecordRoute && IsDialogCreating(request)
-            ? WriteRecordRouteUri(recordRoute, traceParent[..traceLength], server.Span)
-            : 0;
-
-        Span<byte> sourceAddress = stackalloc byte[64];
-        source.Address.TryFormat(sourceAddress, out int sourceLength);
-        var forward = new ForwardedRequest
-        {
-            ViaSentBy = _self.SentBy,
-            Branch = branch,
-            SourceAddress = sourceAddress[..sourceLength],
-            SourcePort = source.Port,
-            RemoveTopRoute = route.RemoveTopRoute,
-            RecordRouteUri = recordRoute[..recordRouteLength],
-            TraceParent = traceParent[..traceLength],
-        };
-        client.ReplaceLastSent(ProxyRewriter.ForwardRequest(request, forward));
+        bool recordRoute = _options.RecordRoute && IsDialogCreating(request);
+        client.ReplaceLastSent(BuildForwarded(request, branch, source, route.RemoveTopRoute, client.Span ?? server.Span, recordRoute ? server.Span ?? client.Span : null, recordRoute));
 
         server.Client = client;
         _clients.Add(client.Key, client);
@@ -178,30 +160,64 @@ internal sealed partial class ProxyWorker
     }
 
     /// <summary>
-    /// Writes this hop's Record-Route URI. The <c>vp-tc</c> parameter carries the trace context of the INVITE so that
-    /// the dialog's later requests, which come back with it in their Route, join the same trace.
+    /// Writes the forwarded copy of a request. <paramref name="hopSpan"/> is the context the next hop continues;
+    /// with <paramref name="recordRoute"/>, this hop's Record-Route URI carries <paramref name="callSpan"/>'s context in
+    /// its <c>vp-tc</c> parameter, so that the dialog's later requests, which come back with it in their Route, join
+    /// the same trace.
     /// </summary>
-    private int WriteRecordRouteUri(Span<byte> destination, ReadOnlySpan<byte> clientTraceParent, Activity? serverSpan)
+    private OutgoingMessage BuildForwarded(SipMessage request, ReadOnlySpan<byte> branch, IPEndPoint source, bool removeTopRoute,
+        Activity? hopSpan, Activity? callSpan, bool recordRoute)
     {
-        int length = 0;
-        void Append(ReadOnlySpan<byte> part, Span<byte> into)
+        Span<byte> traceParent = stackalloc byte[SipTracing.TraceParentLength];
+        int traceLength = SipTracing.Format(hopSpan, traceParent);
+
+        Span<byte> recordRouteUri = stackalloc byte[_self.SentBy.Length + 16 + SipTracing.TraceParentLength];
+        int recordRouteLength = 0;
+        if (recordRoute)
         {
-            part.CopyTo(into[length..]);
-            length += part.Length;
+            var uri = new SpanAppender(recordRouteUri);
+            uri.Append("sip:"u8);
+            uri.Append(_self.SentBy);
+            uri.Append(";lr"u8);
+            Span<byte> callTrace = stackalloc byte[SipTracing.TraceParentLength];
+            int callTraceLength = SipTracing.Format(callSpan, callTrace);
+            if (callTraceLength > 0)
+            {
+                uri.Append((byte)';');
+                uri.Append(SipTracing.RouteParameterName);
+                uri.Append((byte)'=');
+                uri.Append(callTrace[..callTraceLength]);
+            }
+            recordRouteLength = uri.Length;
         }
-        Append("sip:"u8, destination);
-        Append(_self.SentBy, destination);
-        Append(";lr"u8, destination);
-        Span<byte> callTrace = stackalloc byte[SipTracing.TraceParentLength];
-        int callTraceLength = SipTracing.Format(serverSpan, callTrace);
-        if (callTraceLength > 0 && clientTraceParent.Length > 0)
+
+        Span<byte> sourceAddress = stackalloc byte[64];
+        source.Address.TryFormat(sourceAddress, out int sourceLength);
+        return ProxyRewriter.ForwardRequest(request, new ForwardedRequest
         {
-            Append(";"u8, destination);
-            Append(SipTracing.RouteParameterName, destination);
-            Append("="u8, destination);
-            Append(callTrace[..callTraceLength], destination);
+            ViaSentBy = _self.SentBy,
+            Branch = branch,
+            SourceAddress = sourceAddress[..sourceLength],
+            SourcePort = source.Port,
+            RemoveTopRoute = removeTopRoute,
+            RecordRouteUri = recordRouteUri[..recordRouteLength],
+            TraceParent = traceParent[..traceLength],
+        });
+    }
+
+    private ref struct SpanAppender(Span<byte> destination)
+    {
+        private readonly Span<byte> _destination = destination;
+
+        public int Length { get; private set; }
+
+        public void Append(scoped ReadOnlySpan<byte> part)
+        {
+            part.CopyTo(_destination[Length..]);
+            Length += part.Length;
         }
-        return length;
+
+        public void Append(byte b) => _destination[Length++] = b;
     }
 
     private static bool IsDialogCreating(SipMessage request) =>
@@ -312,19 +328,7 @@ internal sealed partial class ProxyWorker
         "vs"u8.CopyTo(branch[7..]);
         Fnv1a.WriteHex(Fnv1a.Hash(request.TopVia.Branch, Fnv1a.Hash(request.CallId)), branch[9..]);
 
-        Span<byte> traceParent = stackalloc byte[SipTracing.TraceParentLength];
-        Span<byte> sourceAddress = stackalloc byte[64];
-        source.Address.TryFormat(sourceAddress, out int sourceLength);
-        var forward = new ForwardedRequest
-        {
-            ViaSentBy = _self.SentBy,
-            Branch = branch,
-            SourceAddress = sourceAddress[..sourceLength],
-            SourcePort = source.Port,
-            RemoveTopRoute = route.RemoveTopRoute,
-            TraceParent = traceParent[..SipTracing.Format(span, traceParent)],
-        };
-        using OutgoingMessage forwarded = ProxyRewriter.ForwardRequest(request, forward);
+        using OutgoingMessage forwarded = BuildForwarded(request, branch, source, route.RemoveTopRoute, span, callSpan: null, recordRoute: false);
         Send(forwarded, decision.Destination);
     }
 

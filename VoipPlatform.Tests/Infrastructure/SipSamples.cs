@@ -116,6 +116,17 @@ public static class SipSamples
 
         """;
 
+    /// <summary>Parses wire bytes, failing the test (with the parser's reason) when they do not parse.</summary>
+    public static VoipPlatform.Sip.Messages.SipMessage Parse(ReadOnlySpan<byte> bytes)
+    {
+        var status = VoipPlatform.Sip.Parsing.SipParser.TryParse(bytes, out var message, out string reason);
+        Assert.True(status == VoipPlatform.Sip.Parsing.SipParseStatus.Ok, $"expected a parse, got {status}: {reason}");
+        return message!;
+    }
+
+    /// <summary>Parses a sample.</summary>
+    public static VoipPlatform.Sip.Messages.SipMessage Parse(string message) => Parse(Bytes(message));
+
     /// <summary>Turns a sample into wire bytes (CRLF line ends).</summary>
     public static byte[] Bytes(string message) => System.Text.Encoding.ASCII.GetBytes(message.ReplaceLineEndings("\r\n"));
 }

@@ -8,17 +8,9 @@ namespace VoipPlatform.Tests.Sip.Writing;
 
 public class ProxyRewriterTests
 {
-    private static SipMessage Parse(string text)
-    {
-        Assert.Equal(SipParseStatus.Ok, SipParser.TryParse(SipSamples.Bytes(text), out SipMessage? message, out string reason));
-        return message!;
-    }
+    private static SipMessage Parse(string text) => SipSamples.Parse(text);
 
-    private static SipMessage Parse(OutgoingMessage bytes)
-    {
-        Assert.Equal(SipParseStatus.Ok, SipParser.TryParse(bytes.Bytes, out SipMessage? message, out string reason));
-        return message!;
-    }
+    private static SipMessage Parse(OutgoingMessage bytes) => SipSamples.Parse(bytes.Bytes);
 
     private static string[] Lines(OutgoingMessage message) =>
         Encoding.ASCII.GetString(message.Bytes).Split("\r\n");
