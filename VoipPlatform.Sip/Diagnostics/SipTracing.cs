@@ -65,6 +65,22 @@ internal static class SipTracing
         return new ActivityContext(traceId, spanId, flags, isRemote: true);
     }
 
+    /// <summary>
+    /// The context a call's spans hang from when no hop has passed one on: trace and parent span ids derived from
+    /// the Call-ID. A UA that ignores Record-Route sends ACK and BYE without our context, yet every replica, with no
+    /// shared state, puts them into the same trace as the INVITE.
+    /// </summary>
+    public static ActivityContext FromCallId(ReadOnlySpan<byte> callId)
+    {
+        Span<byte> id = stackalloc byte[16];
+        BitConverter.TryWriteBytes(id, Fnv1a.Hash(callId));
+        BitConverter.TryWriteBytes(id[8..], Fnv1a.Hash(callId, seed: 0x9E3779B97F4A7C15UL));
+        var traceId = ActivityTraceId.CreateFromBytes(id);
+        BitConverter.TryWriteBytes(id, Fnv1a.Hash(callId, seed: 0xC2B2AE3D27D4EB4FUL));
+        var spanId = ActivitySpanId.CreateFromBytes(id[..8]);
+        return new ActivityContext(traceId, spanId, ActivityTraceFlags.Recorded, isRemote: true);
+    }
+
     /// <summary>Writes the traceparent of a span; returns the length (0 without a span).</summary>
     public static int Format(Activity? span, Span<byte> destination)
     {

@@ -372,10 +372,17 @@ internal sealed partial class ProxyWorker
         return new RouteProcessing(removeTop, null, ownTrace);
     }
 
+    /// <summary>
+    /// The parent of a request's span: the previous hop's context from the trace header, else the INVITE's context
+    /// from this hop's own Record-Route entry, else the context derived from the Call-ID — so every request of a
+    /// call lands in one trace, whether or not the UA honours Record-Route.
+    /// </summary>
     private static ActivityContext ParentContext(SipMessage request, in RouteProcessing route)
     {
         ActivityContext fromHeader = SipTracing.Parse(request.FirstValue(HeaderKind.TraceParent));
-        return fromHeader != default ? fromHeader : SipTracing.Parse(route.OwnEntryTrace);
+        if (fromHeader != default) return fromHeader;
+        ActivityContext fromRoute = SipTracing.Parse(route.OwnEntryTrace);
+        return fromRoute != default ? fromRoute : SipTracing.FromCallId(request.CallId);
     }
 
     private void Drop(string reason)

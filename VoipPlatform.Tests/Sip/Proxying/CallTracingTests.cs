@@ -35,8 +35,10 @@ public sealed partial class CallTracingTests : IDisposable
     [System.Text.RegularExpressions.GeneratedRegex(@"^\d+-\d+@127\.0\.0\.1$")]
     private static partial System.Text.RegularExpressions.Regex SippCallId();
 
-    [Fact]
-    public async Task Each_call_is_one_trace_across_proxy_and_router()
+    [Theory]
+    [InlineData(true)]   // ACK and BYE come back with the Record-Route context in their Route
+    [InlineData(false)]  // SIPp's built-in UAC ignores Record-Route: the Call-ID-derived context holds the call together
+    public async Task Each_call_is_one_trace_across_proxy_and_router(bool uacHonoursRecordRoute)
     {
         await using var router = InProcessHop.Start(new RequestUriRouter());
         var edge = new EdgeRequestRouter(
@@ -49,8 +51,9 @@ public sealed partial class CallTracingTests : IDisposable
         var (uasScenario, uacScenario) = SippScenarios.ThroughHops(proxy.EndPoint, router.EndPoint);
         await using var uas = SippRun.Start("-sf", uasScenario, "-i", "127.0.0.1", "-p", uasPort.ToString(), "-m", calls.ToString());
         await Task.Delay(300);
-        await using var uac = SippRun.Start("-sf", uacScenario, $"127.0.0.1:{uasPort}", "-i", "127.0.0.1", "-p", uacPort.ToString(),
-            "-rsa", proxy.EndPoint.ToString(), "-m", calls.ToString(), "-r", "10");
+        string[] uacKind = uacHonoursRecordRoute ? ["-sf", uacScenario] : ["-sn", "uac"];
+        await using var uac = SippRun.Start([.. uacKind, $"127.0.0.1:{uasPort}", "-i", "127.0.0.1", "-p", uacPort.ToString(),
+            "-rsa", proxy.EndPoint.ToString(), "-m", calls.ToString(), "-r", "10"]);
 
         SippResult uacResult = await uac.WaitAsync(TimeSpan.FromSeconds(30));
         SippResult uasResult = await uas.WaitAsync(TimeSpan.FromSeconds(15));
