@@ -43,11 +43,14 @@ internal static class SipTracing
         return span;
     }
 
-    public static void SetStatus(Activity? span, int status)
+    /// <summary>Ends a transaction's span at its final response; the transaction itself may linger for retransmissions.</summary>
+    public static void End(ref Activity? span, int status)
     {
         if (span is null) return;
         span.SetTag("sip.status_code", status);
         if (status >= 500) span.SetStatus(ActivityStatusCode.Error);
+        span.Dispose();
+        span = null;
     }
 
     /// <summary>Reads a traceparent (as sent by the previous hop); default when absent or malformed.</summary>

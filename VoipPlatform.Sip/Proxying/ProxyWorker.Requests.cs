@@ -264,7 +264,7 @@ internal sealed partial class ProxyWorker
 
         var server = new ServerTransaction(key.ToString(), cancel, ResponseTarget(cancel.TopVia, source)) { State = TransactionState.Proceeding };
         _servers.Add(server.Key, server);
-        server.Span = SipTracing.StartServerSpan(cancel, invite.Span?.Context ?? default, source);
+        server.Span = SipTracing.StartServerSpan(cancel, invite.Span?.Context ?? ParentContext(cancel, ProcessRoute(cancel)), source);
         SendFinal(server, ResponseBuilder.Build(cancel, SipStatus.Ok), SipStatus.Ok);
 
         if (invite.HasFinalResponse) return;
@@ -317,7 +317,7 @@ internal sealed partial class ProxyWorker
         RoutingDecision decision = Decide(request, source, route);
         if (decision.Destination is null)
         {
-            SipTracing.SetStatus(span, decision.Status);
+            span?.SetTag("sip.status_code", decision.Status);
             RespondStateless(request, source, decision.Status, decision.Reason);
             return;
         }

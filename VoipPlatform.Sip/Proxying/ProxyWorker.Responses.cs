@@ -58,7 +58,7 @@ internal sealed partial class ProxyWorker
         if (status < 300)
         {
             // Every 2xx goes upstream at once, even after a final was sent: the UAC needs it to ACK (RFC 3261 section 16.7 step 5).
-            SipTracing.SetStatus(client.Span, status);
+            SipTracing.End(ref client.Span, status);
             TerminateClient(client);
             if (server is not null) SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
             else ForwardResponseStatelessly(response);
@@ -77,7 +77,7 @@ internal sealed partial class ProxyWorker
             client.StopTimer(TransactionTimer.Retransmit);
             client.StopTimer(TransactionTimer.Timeout);
             client.StopTimer(TransactionTimer.ProvisionalTimeout);
-            SipTracing.SetStatus(client.Span, status);
+            SipTracing.End(ref client.Span, status);
             Schedule(client, TransactionTimer.Linger, Timers.TimerD); // timer D
             if (server is { HasFinalResponse: false }) SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
         }
@@ -104,7 +104,7 @@ internal sealed partial class ProxyWorker
         client.State = TransactionState.Completed;
         client.StopTimer(TransactionTimer.Retransmit);
         client.StopTimer(TransactionTimer.Timeout);
-        SipTracing.SetStatus(client.Span, status);
+        SipTracing.End(ref client.Span, status);
         Schedule(client, TransactionTimer.Linger, Timers.T4); // timer K
         if (server is not null) SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
     }
@@ -169,9 +169,7 @@ internal sealed partial class ProxyWorker
         server.ReplaceLastSent(response);
         server.LastStatus = status;
         Send(response, server.Peer);
-        SipTracing.SetStatus(server.Span, status);
-        server.Span?.Dispose(); // the server span covers request to final response
-        server.Span = null;
+        SipTracing.End(ref server.Span, status); // the server span covers request to final response
 
         if (server.IsInvite && status >= 300)
         {
@@ -219,7 +217,7 @@ internal sealed partial class ProxyWorker
                 break;
             case TransactionTimer.Timeout:
                 // B/F: no final response. Upstream gets 408 (RFC 3261 section 16.8) unless it already has a final.
-                SipTracing.SetStatus(client.Span, SipStatus.RequestTimeout);
+                SipTracing.End(ref client.Span, SipStatus.RequestTimeout);
                 TerminateClient(client);
                 if (client.Server is { State: not TransactionState.Terminated, HasFinalResponse: false } server)
                 {

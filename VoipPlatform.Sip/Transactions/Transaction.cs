@@ -23,7 +23,8 @@ internal abstract class Transaction
     public bool IsInvite { get; }
     public IPEndPoint Peer { get; }
     public TransactionState State { get; set; }
-    public Activity? Span { get; set; }
+    /// <summary>The transaction's span, open until its final response (a field, so it can be ended and cleared by ref).</summary>
+    public Activity? Span;
 
     /// <summary>Current retransmission interval.</summary>
     public TimeSpan Interval { get; set; }
