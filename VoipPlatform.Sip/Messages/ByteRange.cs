@@ -3,9 +3,6 @@ namespace VoipPlatform.Sip.Messages;
 /// <summary>A slice of a message buffer, kept as offsets so that parsing allocates no strings.</summary>
 public readonly record struct ByteRange(int Start, int Length)
 {
-    /// <summary>The range that selects nothing.</summary>
-    public static ByteRange Empty => default;
-
     /// <summary>True when the range selects no bytes.</summary>
     public bool IsEmpty => Length == 0;
 

@@ -14,11 +14,14 @@ internal sealed partial class ProxyWorker
     private void HandleRequest(SipMessage request, IPEndPoint source)
     {
         ViaValue via = request.TopVia;
-        if (!via.IsValid || request.CallId.IsEmpty || !request.Has(HeaderKind.CSeq))
+        if (!via.IsValid)
         {
-            // Without a usable Via there is nowhere to answer; without Call-ID/CSeq there is no transaction.
-            Drop(via.IsValid ? "missing Call-ID or CSeq" : "no usable Via");
-            if (via.IsValid) RespondStateless(request, source, SipStatus.BadRequest, "Missing Call-ID or CSeq");
+            Drop("no usable Via"); // nowhere to send an answer
+            return;
+        }
+        if (request.CallId.IsEmpty || !request.Has(HeaderKind.CSeq))
+        {
+            RespondStateless(request, source, SipStatus.BadRequest, "Missing Call-ID or CSeq");
             return;
         }
         if (!request.IsSupportedVersion)

@@ -22,9 +22,6 @@ public sealed class OutgoingMessage : IDisposable
     /// <summary>The message bytes.</summary>
     public ReadOnlySpan<byte> Bytes => (_buffer ?? throw new ObjectDisposedException(nameof(OutgoingMessage))).AsSpan(0, Length);
 
-    /// <summary>The message bytes as memory, for asynchronous sends.</summary>
-    public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(OutgoingMessage))).AsMemory(0, Length);
-
     /// <inheritdoc />
     public void Dispose()
     {

@@ -42,13 +42,6 @@ public ref struct SipWriter
         _length += written;
     }
 
-    /// <summary>Appends an ASCII string (configuration values, not message data).</summary>
-    public void WriteAscii(string text)
-    {
-        Ensure(text.Length);
-        _length += System.Text.Encoding.ASCII.GetBytes(text, _buffer.AsSpan(_length));
-    }
-
     /// <summary>Appends CRLF.</summary>
     public void WriteCrlf() => Write("\r\n"u8);
 
