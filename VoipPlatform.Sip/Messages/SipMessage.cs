@@ -40,6 +40,12 @@ public sealed class SipMessage : IDisposable
     /// <summary>False for a request whose version is not SIP/2.0 (to be answered with 505).</summary>
     public bool IsSupportedVersion { get; internal set; }
 
+    /// <summary>
+    /// Why the message, though it parsed, must not be processed (e.g. two different CSeq values, RFC 4475 section
+    /// 3.3.8); null when sound. A request with a defect is answered 400 with this as the reason phrase.
+    /// </summary>
+    public string? Defect { get; internal set; }
+
     /// <summary>The request method (requests only).</summary>
     public SipMethod Method { get; internal set; }
 

@@ -48,6 +48,7 @@ public static class SipParser
         private int _statusCode, _maxForwards = -1;
         private long _cseq;
         private SipMethod _cseqMethod;
+        private string? _defect;
 
         public bool Run(out string reason)
         {
@@ -89,6 +90,7 @@ public static class SipParser
             CSeqMethodToken = _cseqMethodToken,
             MaxForwards = _maxForwards,
             IsSupportedVersion = !_isRequest || IsSupportedVersion,
+            Defect = _defect,
         };
 
         /// <summary>Finds the next line (without its CRLF or LF); returns false at the end of data.</summary>
@@ -180,7 +182,7 @@ public static class SipParser
             reason = string.Empty;
             int available = data.Length - bodyStart;
             long contentLength = -1;
-            bool seenCSeq = false, seenCallId = false;
+            bool seenCSeq = false, seenCallId = false, seenFrom = false, seenTo = false, seenMaxForwards = false;
 
             for (int i = 0; i < _headerCount; i++)
             {
@@ -190,31 +192,46 @@ public static class SipParser
                 {
                     case HeaderKind.ContentLength:
                         if (!SipSyntax.TryParseNonNegative(value, out long cl)) { reason = "Bad Content-Length"; return false; }
-                        if (contentLength >= 0 && contentLength != cl) { reason = "Conflicting Content-Length"; return false; }
-                        contentLength = cl;
+                        if (contentLength >= 0 && contentLength != cl) Defect("Conflicting Content-Length values");
+                        else contentLength = cl;
                         break;
                     case HeaderKind.CSeq:
-                        if (seenCSeq) { reason = "Duplicate CSeq"; return false; }
+                        if (seenCSeq) { Defect("Multiple CSeq values"); break; }
                         if (!ParseCSeq(value, h.Value.Start)) { reason = "Bad CSeq"; return false; }
                         seenCSeq = true;
                         break;
                     case HeaderKind.CallId:
-                        if (seenCallId || value.IsEmpty) { reason = "Bad Call-ID"; return false; }
+                        if (value.IsEmpty) { reason = "Empty Call-ID"; return false; }
+                        if (seenCallId) Defect("Multiple Call-ID values");
                         seenCallId = true;
+                        break;
+                    case HeaderKind.From:
+                        if (seenFrom) Defect("Multiple From values");
+                        seenFrom = true;
+                        break;
+                    case HeaderKind.To:
+                        if (seenTo) Defect("Multiple To values");
+                        seenTo = true;
                         break;
                     case HeaderKind.MaxForwards:
                         if (!SipSyntax.TryParseNonNegative(value, out long mf) || mf > 255) { reason = "Bad Max-Forwards"; return false; }
-                        _maxForwards = (int)mf;
+                        if (seenMaxForwards) Defect("Multiple Max-Forwards values");
+                        else _maxForwards = (int)mf;
+                        seenMaxForwards = true;
                         break;
                 }
             }
 
-            // Over UDP a missing Content-Length means "the rest of the datagram" (RFC 3261 section 18.3).
-            if (contentLength < 0) contentLength = available;
+            // Over UDP a missing Content-Length means "the rest of the datagram" (RFC 3261 section 18.3), and so does
+            // a contradictory one: the message is answered 400 and its body never used.
+            if (contentLength < 0 || _defect is not null) contentLength = available;
             if (contentLength > available) { reason = "Content-Length exceeds the message"; return false; }
             _body = new ByteRange(bodyStart, (int)contentLength);
             return true;
         }
+
+        /// <summary>Records the first reason the message, though parsed, must not be processed (it gets 400).</summary>
+        private void Defect(string reason) => _defect ??= reason;
 
         private bool ParseCSeq(ReadOnlySpan<byte> value, int offset)
         {

@@ -19,6 +19,11 @@ internal sealed partial class ProxyWorker
             Drop("no usable Via"); // nowhere to send an answer
             return;
         }
+        if (request.Defect is { } defect)
+        {
+            RespondStateless(request, source, SipStatus.BadRequest, defect);
+            return;
+        }
         if (request.CallId.IsEmpty || !request.Has(HeaderKind.CSeq))
         {
             RespondStateless(request, source, SipStatus.BadRequest, "Missing Call-ID or CSeq");

@@ -12,9 +12,9 @@ internal sealed partial class ProxyWorker
     private void HandleResponse(SipMessage response, IPEndPoint source)
     {
         ViaValue via = response.TopVia;
-        if (!via.IsValid || !_self.IsSelf(via))
+        if (!via.IsValid || !_self.IsSelf(via) || response.Defect is not null)
         {
-            Drop("response whose top Via is not this hop");
+            Drop(response.Defect ?? "response whose top Via is not this hop");
             return;
         }
 
