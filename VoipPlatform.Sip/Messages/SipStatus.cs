@@ -17,6 +17,8 @@ public static class SipStatus
     public const int RequestTimeout = 408;
     /// <summary>416 Unsupported URI Scheme.</summary>
     public const int UnsupportedUriScheme = 416;
+    /// <summary>420 Bad Extension.</summary>
+    public const int BadExtension = 420;
     /// <summary>481 Call/Transaction Does Not Exist.</summary>
     public const int TransactionDoesNotExist = 481;
     /// <summary>483 Too Many Hops.</summary>
@@ -42,6 +44,7 @@ public static class SipStatus
         NotFound => "Not Found"u8,
         RequestTimeout => "Request Timeout"u8,
         UnsupportedUriScheme => "Unsupported URI Scheme"u8,
+        BadExtension => "Bad Extension"u8,
         TransactionDoesNotExist => "Call/Transaction Does Not Exist"u8,
         TooManyHops => "Too Many Hops"u8,
         RequestTerminated => "Request Terminated"u8,

@@ -27,6 +27,8 @@ public enum HeaderKind : byte
     ContentLength,
     /// <summary>Content-Type (compact form <c>c</c>).</summary>
     ContentType,
+    /// <summary>Proxy-Require: extensions every proxy must support (RFC 3261 section 20.29).</summary>
+    ProxyRequire,
     /// <summary>The platform's own header carrying W3C trace context between services.</summary>
     TraceParent,
 }

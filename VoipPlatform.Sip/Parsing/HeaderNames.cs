@@ -21,6 +21,7 @@ public static class HeaderNames
     internal static ReadOnlySpan<byte> RecordRoute => "Record-Route"u8;
     internal static ReadOnlySpan<byte> ContentLength => "Content-Length"u8;
     internal static ReadOnlySpan<byte> TraceParentBytes => "X-VP-Traceparent"u8;
+    internal static ReadOnlySpan<byte> Unsupported => "Unsupported"u8;
 
     /// <summary>Classifies a header name, accepting RFC 3261 compact forms, case-insensitively.</summary>
     public static HeaderKind Classify(ReadOnlySpan<byte> name)
@@ -53,6 +54,7 @@ public static class HeaderNames
             12 when Ascii.EqualsIgnoreCase(name, "Max-Forwards"u8) => HeaderKind.MaxForwards,
             12 when Ascii.EqualsIgnoreCase(name, "Record-Route"u8) => HeaderKind.RecordRoute,
             12 when Ascii.EqualsIgnoreCase(name, "Content-Type"u8) => HeaderKind.ContentType,
+            13 when Ascii.EqualsIgnoreCase(name, "Proxy-Require"u8) => HeaderKind.ProxyRequire,
             14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8) => HeaderKind.ContentLength,
             16 when Ascii.EqualsIgnoreCase(name, "X-VP-Traceparent"u8) => HeaderKind.TraceParent,
             _ => HeaderKind.Other,

@@ -29,13 +29,13 @@ public readonly ref struct NameAddress
     public static NameAddress Parse(ReadOnlySpan<byte> value)
     {
         value = SipSyntax.Trim(value);
-        if (value.IsEmpty) return default;
+        if (value.IsEmpty || !QuotesBalanced(value)) return default;
 
         int open = IndexOfUnquoted(value, (byte)'<');
         if (open >= 0)
         {
             int close = value[open..].IndexOf((byte)'>');
-            if (close < 0) return default;
+            if (close < 0 || close == 1) return default;
             ReadOnlySpan<byte> uri = value.Slice(open + 1, close - 1);
             ReadOnlySpan<byte> after = SipSyntax.Trim(value[(open + close + 1)..]);
             return new NameAddress(uri, after.StartsWith(";"u8) ? after[1..] : default);
@@ -44,6 +44,17 @@ public readonly ref struct NameAddress
         // addr-spec without brackets: parameters after the URI belong to the header (RFC 3261 section 20).
         int semi = value.IndexOf((byte)';');
         return semi < 0 ? new NameAddress(value, default) : new NameAddress(SipSyntax.Trim(value[..semi]), value[(semi + 1)..]);
+    }
+
+    private static bool QuotesBalanced(ReadOnlySpan<byte> s)
+    {
+        bool quoted = false;
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (quoted && s[i] == '\\') { i++; continue; }
+            if (s[i] == '"') quoted = !quoted;
+        }
+        return !quoted;
     }
 
     private static int IndexOfUnquoted(ReadOnlySpan<byte> s, byte target)

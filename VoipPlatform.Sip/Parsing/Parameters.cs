@@ -30,6 +30,21 @@ internal static class Parameters
         return false;
     }
 
+    /// <summary>True when every <c>;</c>-separated item has a non-empty token name (so <c>;;</c> is refused).</summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> list)
+    {
+        if (list.IsEmpty) return true;
+        while (true)
+        {
+            int next = IndexOfUnquoted(list, (byte)';');
+            ReadOnlySpan<byte> item = SipSyntax.Trim(next < 0 ? list : list[..next]);
+            int eq = item.IndexOf((byte)'=');
+            if (!Messages.SipMethods.IsToken(SipSyntax.Trim(eq < 0 ? item : item[..eq]))) return false;
+            if (next < 0) return true;
+            list = list[(next + 1)..];
+        }
+    }
+
     /// <summary>The value of a parameter, or empty when absent or a flag.</summary>
     public static ReadOnlySpan<byte> Get(ReadOnlySpan<byte> list, ReadOnlySpan<byte> name) =>
         TryGet(list, name, out var value) ? value : default;

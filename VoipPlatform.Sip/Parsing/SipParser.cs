@@ -48,7 +48,7 @@ public static class SipParser
         private int _statusCode, _maxForwards = -1;
         private long _cseq;
         private SipMethod _cseqMethod;
-        private string? _defect;
+        private string? _defect, _rejection;
 
         public bool Run(out string reason)
         {
@@ -68,10 +68,11 @@ public static class SipParser
                     continue;
                 }
                 if (_headerCount == SipMessage.MaxHeaders) { reason = "Too many headers"; return false; }
-                if (!ParseHeaderLine(data, line, out headers[_headerCount], out reason)) return false;
-                _headerCount++;
+                if (ParseHeaderLine(data, line, out headers[_headerCount], out reason)) _headerCount++;
+                else if (!Defect(reason)) return false; // a response with a broken line is dropped
             }
-            if (!headersEnded) { reason = "Missing blank line after headers"; return false; }
+            // A datagram that ends right after a complete header line has no body; only a cut-off line is fatal.
+            if (!headersEnded && pos < data.Length) { reason = "Missing blank line after headers"; return false; }
 
             return InterpretHeaders(data, pos, out reason);
         }
@@ -128,18 +129,21 @@ public static class SipParser
 
             // Request-Line = Method SP Request-URI SP SIP-Version
             int sp1 = line.IndexOf((byte)' ');
-            int sp2 = line.LastIndexOf((byte)' ');
-            if (sp1 <= 0 || sp2 <= sp1 + 1) return false;
-            ReadOnlySpan<byte> method = line[..sp1];
-            if (!SipMethods.IsToken(method)) return false;
-            ReadOnlySpan<byte> uri = line[(sp1 + 1)..sp2];
-            if (uri.IndexOfAny((byte)' ', (byte)'\t') >= 0) return false;
-            ReadOnlySpan<byte> version = line[(sp2 + 1)..];
-            if (!version.StartsWith("SIP/"u8)) return false;
-
+            if (sp1 <= 0 || !SipMethods.IsToken(line[..sp1]) || line.IndexOf("SIP/"u8) < 0) return false;
             _isRequest = true;
-            _method = SipMethods.Classify(method);
+            _method = SipMethods.Classify(line[..sp1]);
             _methodToken = new ByteRange(range.Start, sp1);
+            IsSupportedVersion = true;
+
+            // It is a request: from here on a flaw is a defect answered with 400, not a reason to drop it.
+            int sp2 = line.LastIndexOf((byte)' ');
+            ReadOnlySpan<byte> uri = sp2 > sp1 ? line[(sp1 + 1)..sp2] : default;
+            ReadOnlySpan<byte> version = sp2 > sp1 ? line[(sp2 + 1)..] : default;
+            if (uri.IsEmpty || uri.IndexOfAny((byte)' ', (byte)'\t') >= 0 || !version.StartsWith("SIP/"u8))
+            {
+                Defect("Malformed Request-Line");
+                return true;
+            }
             _requestUri = new ByteRange(range.Start + sp1 + 1, uri.Length);
             IsSupportedVersion = version.SequenceEqual("SIP/2.0"u8);
             return true;
@@ -191,18 +195,22 @@ public static class SipParser
                 switch (h.Kind)
                 {
                     case HeaderKind.ContentLength:
-                        if (!SipSyntax.TryParseNonNegative(value, out long cl)) { reason = "Bad Content-Length"; return false; }
+                        if (!SipSyntax.TryParseNonNegative(value, out long cl) || cl > int.MaxValue)
+                        {
+                            Defect("Bad Content-Length");
+                            break;
+                        }
                         if (contentLength >= 0 && contentLength != cl) Defect("Conflicting Content-Length values");
                         else contentLength = cl;
                         break;
                     case HeaderKind.CSeq:
                         if (seenCSeq) { Defect("Multiple CSeq values"); break; }
-                        if (!ParseCSeq(value, h.Value.Start)) { reason = "Bad CSeq"; return false; }
+                        if (!ParseCSeq(value, h.Value.Start)) Defect("Bad CSeq");
                         seenCSeq = true;
                         break;
                     case HeaderKind.CallId:
-                        if (value.IsEmpty) { reason = "Empty Call-ID"; return false; }
-                        if (seenCallId) Defect("Multiple Call-ID values");
+                        if (value.IsEmpty) Defect("Empty Call-ID");
+                        else if (seenCallId) Defect("Multiple Call-ID values");
                         seenCallId = true;
                         break;
                     case HeaderKind.From:
@@ -214,7 +222,11 @@ public static class SipParser
                         seenTo = true;
                         break;
                     case HeaderKind.MaxForwards:
-                        if (!SipSyntax.TryParseNonNegative(value, out long mf) || mf > 255) { reason = "Bad Max-Forwards"; return false; }
+                        if (!SipSyntax.TryParseNonNegative(value, out long mf) || mf > 255)
+                        {
+                            Defect("Bad Max-Forwards");
+                            break;
+                        }
                         if (seenMaxForwards) Defect("Multiple Max-Forwards values");
                         else _maxForwards = (int)mf;
                         seenMaxForwards = true;
@@ -225,13 +237,30 @@ public static class SipParser
             // Over UDP a missing Content-Length means "the rest of the datagram" (RFC 3261 section 18.3), and so does
             // a contradictory one: the message is answered 400 and its body never used.
             if (contentLength < 0 || _defect is not null) contentLength = available;
-            if (contentLength > available) { reason = "Content-Length exceeds the message"; return false; }
+            if (contentLength > available)
+            {
+                Defect("Content-Length exceeds the message");
+                contentLength = available;
+            }
+            if (_rejection is not null)
+            {
+                reason = _rejection;
+                return false;
+            }
             _body = new ByteRange(bodyStart, (int)contentLength);
             return true;
         }
 
-        /// <summary>Records the first reason the message, though parsed, must not be processed (it gets 400).</summary>
-        private void Defect(string reason) => _defect ??= reason;
+        /// <summary>
+        /// Records the first reason a request, though parsed, must not be processed: it is answered 400 instead of
+        /// dropped. A response cannot be answered, so for one the flaw rejects the whole message; returns false then.
+        /// </summary>
+        private bool Defect(string reason)
+        {
+            if (_isRequest) _defect ??= reason;
+            else _rejection ??= reason;
+            return _isRequest;
+        }
 
         private bool ParseCSeq(ReadOnlySpan<byte> value, int offset)
         {

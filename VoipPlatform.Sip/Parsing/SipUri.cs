@@ -5,9 +5,10 @@ namespace VoipPlatform.Sip.Parsing;
 /// <summary>A <c>sip:</c> or <c>sips:</c> URI (RFC 3261 section 19.1), as slices of its text.</summary>
 public readonly ref struct SipUri
 {
-    private SipUri(bool secure, ReadOnlySpan<byte> user, ReadOnlySpan<byte> host, int port, ReadOnlySpan<byte> parameters)
+    private SipUri(bool secure, ReadOnlySpan<byte> user, ReadOnlySpan<byte> host, int port, ReadOnlySpan<byte> parameters, bool hasHeaders)
     {
         IsValid = true;
+        HasHeaders = hasHeaders;
         IsSecure = secure;
         User = user;
         Host = host;
@@ -17,6 +18,9 @@ public readonly ref struct SipUri
 
     /// <summary>False when the text is not a SIP or SIPS URI.</summary>
     public bool IsValid { get; }
+
+    /// <summary>True when the URI carries a <c>?headers</c> part (allowed in a Contact, not in a Request-URI).</summary>
+    public bool HasHeaders { get; }
 
     /// <summary>True for <c>sips:</c>.</summary>
     public bool IsSecure { get; }
@@ -52,9 +56,8 @@ public readonly ref struct SipUri
         else return default;
 
         ReadOnlySpan<byte> rest = text[(colon + 1)..];
-        int question = rest.IndexOf((byte)'?');
-        if (question >= 0) rest = rest[..question];
 
+        // userinfo may hold '?' and ';' (RFC 4475 section 3.1.1.2): split it off at the last '@' first.
         ReadOnlySpan<byte> user = default;
         int at = rest.LastIndexOf((byte)'@');
         if (at >= 0)
@@ -64,11 +67,14 @@ public readonly ref struct SipUri
             if (password >= 0) user = user[..password];
             rest = rest[(at + 1)..];
         }
+        int question = rest.IndexOf((byte)'?');
+        bool hasHeaders = question >= 0;
+        if (hasHeaders) rest = rest[..question];
 
         int semi = rest.IndexOf((byte)';');
         ReadOnlySpan<byte> hostPort = semi < 0 ? rest : rest[..semi];
         ReadOnlySpan<byte> parameters = semi < 0 ? default : rest[(semi + 1)..];
         if (!HostPort.TrySplit(hostPort, out var host, out int port)) return default;
-        return new SipUri(secure, user, host, port, parameters);
+        return new SipUri(secure, user, host, port, parameters, hasHeaders);
     }
 }

@@ -32,6 +32,9 @@ public readonly ref struct ViaValue
     /// <summary>The parameters after the sent-by, without the leading semicolon.</summary>
     public ReadOnlySpan<byte> ParameterList { get; }
 
+    /// <summary>True when every parameter has a token name (no empty <c>;;</c> items).</summary>
+    public bool HasWellFormedParameters => Parameters.IsWellFormed(ParameterList);
+
     /// <summary>The branch parameter.</summary>
     public ReadOnlySpan<byte> Branch => Parameters.Get(ParameterList, "branch"u8);
 
@@ -56,7 +59,8 @@ public readonly ref struct ViaValue
         if (slash1 < 0 || !Ascii.EqualsIgnoreCase(SipSyntax.Trim(value[..slash1]), "SIP"u8)) return default;
         ReadOnlySpan<byte> rest = value[(slash1 + 1)..];
         int slash2 = rest.IndexOf((byte)'/');
-        if (slash2 < 0 || !SipSyntax.Trim(rest[..slash2]).SequenceEqual("2.0"u8)) return default;
+        // Any version is read (a SIP/7.0 request must still be answered 505 through its Via).
+        if (slash2 < 0 || SipSyntax.Trim(rest[..slash2]).IsEmpty) return default;
         rest = SipSyntax.Trim(rest[(slash2 + 1)..]);
 
         int space = rest.IndexOfAny((byte)' ', (byte)'\t', (byte)'\r');

@@ -19,36 +19,16 @@ internal sealed partial class ProxyWorker
             Drop("no usable Via"); // nowhere to send an answer
             return;
         }
-        if (request.Defect is { } defect)
+        var (status, reason) = RequestValidator.Validate(request);
+        if (status != 0)
         {
-            RespondStateless(request, source, SipStatus.BadRequest, defect);
+            RespondStateless(request, source, status, reason);
             return;
         }
-        if (request.CallId.IsEmpty || !request.Has(HeaderKind.CSeq))
+        if (request.Method is not (SipMethod.Ack or SipMethod.Cancel) && request.Has(HeaderKind.ProxyRequire))
         {
-            RespondStateless(request, source, SipStatus.BadRequest, "Missing Call-ID or CSeq");
-            return;
-        }
-        if (!request.IsSupportedVersion)
-        {
-            RespondStateless(request, source, SipStatus.VersionNotSupported);
-            return;
-        }
-        if (!request.Has(HeaderKind.From) || !request.Has(HeaderKind.To))
-        {
-            RespondStateless(request, source, SipStatus.BadRequest, "Missing From or To");
-            return;
-        }
-        if (!request[request.CSeqMethodToken].SequenceEqual(request[request.MethodToken]))
-        {
-            RespondStateless(request, source, SipStatus.BadRequest, "CSeq method does not match the request");
-            return;
-        }
-
-        if (!SipUri.Parse(request[request.RequestUri]).IsValid)
-        {
-            bool knownScheme = request[request.RequestUri].StartsWith("sip:"u8) || request[request.RequestUri].StartsWith("sips:"u8);
-            RespondStateless(request, source, knownScheme ? SipStatus.BadRequest : SipStatus.UnsupportedUriScheme);
+            // This proxy supports no extensions: refuse with the ones it was asked for (RFC 3261 section 16.3 step 4).
+            RejectRequiredExtensions(request, source);
             return;
         }
 
@@ -110,6 +90,20 @@ internal sealed partial class ProxyWorker
             return;
         }
         ForwardStatefully(server, route, decision.Destination, source);
+    }
+
+    private void RejectRequiredExtensions(SipMessage request, IPEndPoint source)
+    {
+        var unsupported = new SipWriter(128);
+        foreach (ref readonly HeaderField header in request.Headers)
+        {
+            if (header.Kind != HeaderKind.ProxyRequire) continue;
+            if (unsupported.Length > 0) unsupported.Write(", "u8);
+            unsupported.Write(request[header.Value]);
+        }
+        using OutgoingMessage list = unsupported.Complete();
+        using OutgoingMessage response = ResponseBuilder.Build(request, SipStatus.BadExtension, default, HeaderNames.Unsupported, list.Bytes);
+        _transport.Send(response.Bytes, ResponseTarget(request.TopVia, source));
     }
 
     private void AbsorbRetransmission(ServerTransaction server)

@@ -10,7 +10,13 @@ public static class ResponseBuilder
     /// Builds a response. A To tag is added to every response but 100 when the request had none; it is derived
     /// from the request's top Via branch so that the same request always gets the same tag.
     /// </summary>
-    public static OutgoingMessage Build(SipMessage request, int status, ReadOnlySpan<byte> reason = default)
+    /// <param name="request">The request answered.</param>
+    /// <param name="status">The status code.</param>
+    /// <param name="reason">The reason phrase; the standard one when empty.</param>
+    /// <param name="extraHeaderName">A header to add (e.g. Unsupported for 420), or empty.</param>
+    /// <param name="extraHeaderValue">That header's value.</param>
+    public static OutgoingMessage Build(SipMessage request, int status, ReadOnlySpan<byte> reason = default,
+        ReadOnlySpan<byte> extraHeaderName = default, ReadOnlySpan<byte> extraHeaderValue = default)
     {
         var writer = new SipWriter(request.Length / 2 + 128);
         writer.Write("SIP/2.0 "u8);
@@ -42,6 +48,7 @@ public static class ResponseBuilder
                     break;
             }
         }
+        if (!extraHeaderName.IsEmpty) writer.WriteHeader(extraHeaderName, extraHeaderValue);
         writer.WriteHeader(HeaderNames.ContentLength, "0"u8);
         writer.WriteCrlf();
         return writer.Complete();

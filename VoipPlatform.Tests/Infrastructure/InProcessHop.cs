@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VoipPlatform.Sip.Proxying;
 using VoipPlatform.Sip.Transport;
@@ -17,12 +18,17 @@ public sealed class InProcessHop : IAsyncDisposable
     public static InProcessHop Start(ISipRequestRouter router, TimeProvider? time = null, int port = 0, SipProxyOptions? options = null)
     {
         var transportOptions = new SipTransportOptions { ListenAddress = "127.0.0.1", Port = port };
-        var transport = new UdpSipTransport(transportOptions, new EgressPolicy(transportOptions.EgressAllowList), NullLogger<UdpSipTransport>.Instance);
-        var core = new SipProxyCore(transport, router, options ?? new SipProxyOptions { Workers = 2 }, null, time ?? TimeProvider.System, NullLogger<SipProxyCore>.Instance);
+        var transport = new UdpSipTransport(transportOptions, new EgressPolicy(transportOptions.EgressAllowList), Loggers.CreateLogger<UdpSipTransport>());
+        var core = new SipProxyCore(transport, router, options ?? new SipProxyOptions { Workers = 2 }, null, time ?? TimeProvider.System, Loggers.CreateLogger<SipProxyCore>());
         return new InProcessHop(core);
     }
 
     public ValueTask DisposeAsync() => Core.DisposeAsync();
+
+    /// <summary>Silent by default; set VP_TEST_SIP_LOG=1 to see the core's debug log on the console while debugging a test.</summary>
+    private static readonly ILoggerFactory Loggers = Environment.GetEnvironmentVariable("VP_TEST_SIP_LOG") == "1"
+        ? LoggerFactory.Create(builder => builder.AddConsole().SetMinimumLevel(LogLevel.Debug))
+        : NullLoggerFactory.Instance;
 }
 
 /// <summary>A routing policy for tests: every request goes to one fixed next hop.</summary>

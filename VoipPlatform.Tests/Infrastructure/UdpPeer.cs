@@ -23,6 +23,9 @@ public sealed class UdpPeer : IDisposable
     public void Send(string message, IPEndPoint to) =>
         _socket.SendTo(Encoding.ASCII.GetBytes(message.ReplaceLineEndings("\r\n")), to);
 
+    /// <summary>Sends bytes exactly as given.</summary>
+    public void SendBytes(byte[] datagram, IPEndPoint to) => _socket.SendTo(datagram, to);
+
     /// <summary>The next datagram as text, or null when none arrives within <paramref name="timeout"/>.</summary>
     public async Task<string?> ReceiveAsync(TimeSpan timeout)
     {

@@ -138,7 +138,7 @@ public class SipParserTests
     }
 
     [Fact]
-    public void Body_longer_than_content_length_is_cut_and_shorter_is_rejected()
+    public void Body_longer_than_content_length_is_cut_and_shorter_is_refused()
     {
         string longer = SipSamples.Bye.Replace("Content-Length: 0", "Content-Length: 3") + "abcdef";
         using (SipMessage cut = Parse(longer))
@@ -146,21 +146,43 @@ public class SipParserTests
             Assert.Equal("abc", Text(cut, cut.Body));
         }
 
+        // Too short a body: a request is kept only to be answered 400 (RFC 3261 section 18.3), a response is dropped.
         string shorter = SipSamples.Bye.Replace("Content-Length: 0", "Content-Length: 50") + "abc";
-        Assert.Equal(SipParseStatus.Malformed, SipParser.TryParse(SipSamples.Bytes(shorter), out _, out string reason));
+        using (SipMessage request = Parse(shorter))
+        {
+            Assert.Equal("Content-Length exceeds the message", request.Defect);
+        }
+        string shortResponse = SipSamples.Ringing.Replace("Content-Length: 0", "Content-Length: 50") + "abc";
+        Assert.Equal(SipParseStatus.Malformed, SipParser.TryParse(SipSamples.Bytes(shortResponse), out _, out string reason));
         Assert.Contains("Content-Length", reason);
     }
 
     [Theory]
-    [InlineData("CSeq: 2 BYE", "CSeq: two BYE")]
-    [InlineData("Max-Forwards: 70", "Max-Forwards: seventy")]
-    [InlineData("Call-ID: 1-1@127.0.0.1", "Call-ID: ")]
-    [InlineData("BYE sip:bob@127.0.0.1:5090 SIP/2.0", "BYE  SIP/2.0")]
-    [InlineData("To: <sip:bob@127.0.0.1:5090>;tag=99", "To <sip:bob@127.0.0.1:5090>;tag=99")]
-    public void Malformed_messages_are_rejected_not_thrown(string good, string bad)
+    [InlineData("CSeq: 2 BYE", "CSeq: two BYE", "Bad CSeq")]
+    [InlineData("Max-Forwards: 70", "Max-Forwards: seventy", "Bad Max-Forwards")]
+    [InlineData("Call-ID: 1-1@127.0.0.1", "Call-ID: ", "Empty Call-ID")]
+    [InlineData("BYE sip:bob@127.0.0.1:5090 SIP/2.0", "BYE  SIP/2.0", "Malformed Request-Line")]
+    [InlineData("To: <sip:bob@127.0.0.1:5090>;tag=99", "To <sip:bob@127.0.0.1:5090>;tag=99", "Malformed header line")]
+    [InlineData("Content-Length: 0", "Content-Length: -1", "Bad Content-Length")]
+    public void Flawed_requests_parse_with_a_defect_so_they_can_be_answered_400(string good, string bad, string defect)
     {
         string text = SipSamples.Bye.Replace(good, bad);
         Assert.NotEqual(SipSamples.Bye, text);
+        using SipMessage request = Parse(text);
+        Assert.Equal(defect, request.Defect);
+    }
+
+    [Theory]
+    [InlineData("CSeq: 1 INVITE", "CSeq: one INVITE")]
+    [InlineData("CSeq: 1 INVITE", "CSeq: 1 INVITE\nCSeq: 2 INVITE")]
+    [InlineData("SIP/2.0 180 Ringing", "SIP/2.0 1800 Ringing")]
+    [InlineData("SIP/2.0 180 Ringing", "SIP/3.0 180 Ringing")]
+    [InlineData("To: <sip:bob@127.0.0.1:5090>;tag=99", "To <sip:bob@127.0.0.1:5090>;tag=99")]
+    [InlineData("Content-Length: 0", "Content-Length: 40")]
+    public void Flawed_responses_are_rejected_not_thrown(string good, string bad)
+    {
+        string text = SipSamples.Ringing.Replace(good, bad);
+        Assert.NotEqual(SipSamples.Ringing, text);
         Assert.Equal(SipParseStatus.Malformed, SipParser.TryParse(SipSamples.Bytes(text), out SipMessage? message, out _));
         Assert.Null(message);
     }
@@ -187,12 +209,19 @@ public class SipParserTests
     [Fact]
     public void Every_truncation_of_a_real_message_is_handled_without_exceptions()
     {
-        byte[] invite = SipSamples.Bytes(SipSamples.InviteWithSdp);
-        for (int length = 0; length <= invite.Length; length++)
+        foreach (string sample in new[] { SipSamples.InviteWithSdp, SipSamples.Ok })
         {
-            SipParseStatus status = SipParser.TryParse(invite.AsSpan(0, length), out SipMessage? message, out _);
-            message?.Dispose();
-            Assert.True(status != SipParseStatus.Ok || length == invite.Length, $"truncated at {length} parsed as complete");
+            byte[] bytes = SipSamples.Bytes(sample);
+            using SipMessage whole = Parse(sample);
+            for (int length = 0; length < bytes.Length; length++)
+            {
+                SipParseStatus status = SipParser.TryParse(bytes.AsSpan(0, length), out SipMessage? message, out _);
+                // A cut message is refused, parsed with a defect (a request, to be answered 400), or - cut at a line
+                // end before the blank line - parsed with the headers it has (UDP allows no more): never as the whole.
+                Assert.True(status != SipParseStatus.Ok || message!.Defect is not null || message.HeaderCount < whole.HeaderCount,
+                    $"truncated at {length} parsed as complete");
+                message?.Dispose();
+            }
         }
     }
 }
