@@ -1,0 +1,56 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace VoipPlatform.Sip.Authentication;
+
+/// <summary>
+/// Stateless nonces: the issue time and an HMAC over it and the realm, so any replica sharing the secret can check a
+/// nonce without having stored it, and an expired one is recognised as ours (stale) rather than forged.
+/// </summary>
+internal sealed class NonceIssuer
+{
+    private const int TimestampBytes = 8;
+    private const int MacBytes = 16;
+    private readonly byte[] _secret;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _lifetime;
+
+    public NonceIssuer(byte[] secret, TimeSpan lifetime, TimeProvider time)
+    {
+        if (secret.Length < 32) throw new ArgumentException("The nonce secret must be at least 32 bytes.", nameof(secret));
+        _secret = secret;
+        _lifetime = lifetime;
+        _time = time;
+    }
+
+    public string Issue(string realm)
+    {
+        Span<byte> nonce = stackalloc byte[TimestampBytes + MacBytes];
+        BinaryPrimitives.WriteInt64BigEndian(nonce, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        Mac(nonce[..TimestampBytes], realm, nonce[TimestampBytes..]);
+        return Base64Url.EncodeToString(nonce);
+    }
+
+    /// <summary>Null when the nonce is not one of ours for this realm; otherwise whether it is still fresh.</summary>
+    public bool? IsFresh(string nonce, string realm)
+    {
+        Span<byte> bytes = stackalloc byte[TimestampBytes + MacBytes];
+        if (!Base64Url.TryDecodeFromChars(nonce, bytes, out int written) || written != bytes.Length) return null;
+        Span<byte> expected = stackalloc byte[MacBytes];
+        Mac(bytes[..TimestampBytes], realm, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[TimestampBytes..])) return null;
+        var issued = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(bytes));
+        TimeSpan age = _time.GetUtcNow() - issued;
+        return age >= TimeSpan.Zero && age <= _lifetime;
+    }
+
+    private void Mac(ReadOnlySpan<byte> timestamp, string realm, Span<byte> destination)
+    {
+        byte[] input = [.. timestamp, .. Encoding.UTF8.GetBytes(realm)];
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(_secret, input, full);
+        full[..MacBytes].CopyTo(destination);
+    }
+}
