@@ -52,7 +52,7 @@ public static class ProxyRewriter
                     hasContentLength = true;
                     break;
             }
-            writer.WriteHeader(request[header.Name], value);
+            WriteUnchanged(ref writer, request, header);
         }
         if (hopHeadersAt == request.HeaderCount) WriteHopHeaders(ref writer, request, forward);
         if (!hasContentLength)
@@ -82,7 +82,7 @@ public static class ProxyRewriter
                 WriteWithoutFirstElement(ref writer, response[header.Name], response[header.Value]);
                 continue;
             }
-            writer.WriteHeader(response[header.Name], response[header.Value]);
+            WriteUnchanged(ref writer, response, header);
         }
         writer.WriteCrlf();
         writer.Write(response[response.Body]);
@@ -148,6 +148,16 @@ public static class ProxyRewriter
         {
             writer.WriteHeader(HeaderNames.MaxForwards, "70"u8);
         }
+    }
+
+    /// <summary>
+    /// Copies a header line as received, name to end of value in one piece (folds were unfolded in place, so the
+    /// range is one line), then CRLF.
+    /// </summary>
+    private static void WriteUnchanged(ref SipWriter writer, SipMessage message, in HeaderField header)
+    {
+        writer.Write(message.Bytes[header.Name.Start..header.Value.End]);
+        writer.WriteCrlf();
     }
 
     private static int LastIndexOf(SipMessage message, HeaderKind kind)

@@ -38,7 +38,7 @@ public class ProxyRewriterTests
         Assert.Equal("X-VP-Traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", lines[4]);
         Assert.Contains("Max-Forwards: 69", lines);
         // Headers the proxy does not own pass byte for byte.
-        Assert.Contains("X-Custom: keep   this   exactly", lines);
+        Assert.Contains("X-Custom:  keep   this   exactly", lines);
 
         using SipMessage reparsed = Parse(forwarded);
         Assert.Equal(129, reparsed.Body.Length);
