@@ -22,6 +22,7 @@ public static class HeaderNames
     internal static ReadOnlySpan<byte> ContentLength => "Content-Length"u8;
     internal static ReadOnlySpan<byte> TraceParentBytes => "X-VP-Traceparent"u8;
     internal static ReadOnlySpan<byte> Unsupported => "Unsupported"u8;
+    internal static ReadOnlySpan<byte> RetryAfter => "Retry-After"u8;
 
     /// <summary>Classifies a header name, accepting RFC 3261 compact forms, case-insensitively.</summary>
     public static HeaderKind Classify(ReadOnlySpan<byte> name)

@@ -61,10 +61,11 @@ internal sealed partial class ProxyWorker
             RespondStateless(request, source, SipStatus.TooManyHops);
             return;
         }
-        if (_servers.Count >= _options.MaxTransactionsPerWorker)
+        if (_servers.Count >= _options.MaxTransactionsPerWorker || (IsOverloaded && IsDialogCreating(request)))
         {
-            // Shed load with an explicit answer rather than letting retransmissions snowball.
-            RespondStateless(request, source, SipStatus.ServiceUnavailable, "Overloaded");
+            // Shed new work with an explicit answer, after retransmissions were absorbed above and before any
+            // state is made, so the backlog shrinks instead of snowballing.
+            RejectOverloaded(request, source);
             return;
         }
 
@@ -103,6 +104,15 @@ internal sealed partial class ProxyWorker
         }
         using OutgoingMessage list = unsupported.Complete();
         using OutgoingMessage response = ResponseBuilder.Build(request, SipStatus.BadExtension, default, HeaderNames.Unsupported, list.Bytes);
+        _transport.Send(response.Bytes, ResponseTarget(request.TopVia, source));
+    }
+
+    private void RejectOverloaded(SipMessage request, IPEndPoint source)
+    {
+        SipMetrics.OverloadRejected.Add(1);
+        Span<byte> seconds = stackalloc byte[11];
+        _options.RetryAfterSeconds.TryFormat(seconds, out int length);
+        using OutgoingMessage response = ResponseBuilder.Build(request, SipStatus.ServiceUnavailable, "Overloaded"u8, HeaderNames.RetryAfter, seconds[..length]);
         _transport.Send(response.Bytes, ResponseTarget(request.TopVia, source));
     }
 

@@ -54,6 +54,9 @@ internal sealed partial class ProxyWorker
 
     public bool TryPost(in WorkItem item) => _queue.Writer.TryWrite(item);
 
+    /// <summary>True while the queue is filled past <see cref="SipProxyOptions.OverloadThreshold"/>.</summary>
+    private bool IsOverloaded => _queue.Reader.Count >= _options.QueueCapacity * _options.OverloadThreshold;
+
     public void Complete() => _queue.Writer.TryComplete();
 
     public async Task RunAsync()

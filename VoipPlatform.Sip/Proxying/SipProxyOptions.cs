@@ -17,6 +17,16 @@ public sealed class SipProxyOptions
     /// <summary>Messages queued per worker before new ones are shed.</summary>
     public int QueueCapacity { get; set; } = 65_536;
 
+    /// <summary>
+    /// Fill level of a worker's queue (0..1) from which new INVITEs are answered 503 with Retry-After instead of
+    /// being forwarded, while retransmissions and in-dialog requests are still served: shed new work early, so a
+    /// flood never turns into a retransmission storm.
+    /// </summary>
+    public double OverloadThreshold { get; set; } = 0.5;
+
+    /// <summary>Seconds a caller is told to wait (Retry-After) when refused for overload.</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
+
     /// <summary>Transactions held per worker before new requests get 503.</summary>
     public int MaxTransactionsPerWorker { get; set; } = 250_000;
 

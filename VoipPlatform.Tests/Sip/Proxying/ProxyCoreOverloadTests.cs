@@ -1,0 +1,69 @@
+using System.Net;
+using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Proxying;
+using VoipPlatform.Tests.Infrastructure;
+
+namespace VoipPlatform.Tests.Sip.Proxying;
+
+/// <summary>
+/// A worker that falls behind sheds new calls with 503 and Retry-After while it still absorbs retransmissions of
+/// the calls it holds. The routing policy blocks on the first call to make the backlog happen on cue.
+/// </summary>
+public sealed class ProxyCoreOverloadTests
+{
+    private sealed class StallingRouter(IPEndPoint next, ManualResetEventSlim gate) : ISipRequestRouter
+    {
+        private int _calls;
+
+        public RoutingDecision Route(SipMessage request, in RoutingContext context)
+        {
+            if (Interlocked.Increment(ref _calls) == 1) gate.Wait(TimeSpan.FromSeconds(10));
+            return RoutingDecision.Forward(next);
+        }
+    }
+
+    private static string Invite(int port, int call) => $"""
+        INVITE sip:bob@127.0.0.1 SIP/2.0
+        Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK-load-{call};rport
+        From: <sip:alice@127.0.0.1>;tag=a{call}
+        To: <sip:bob@127.0.0.1>
+        Call-ID: load-{call}
+        CSeq: 1 INVITE
+        Max-Forwards: 70
+        Content-Length: 0
+
+
+        """;
+
+    private static string TopBranch(string message) => message.Split("branch=")[1].Split(';', '\r')[0];
+
+    [Fact]
+    public async Task Backlogged_worker_answers_new_invites_503_with_retry_after_and_still_absorbs_retransmissions()
+    {
+        const int backlog = 50;
+        using var uac = new UdpPeer();
+        using var next = new UdpPeer();
+        using var gate = new ManualResetEventSlim();
+        var options = new SipProxyOptions { Workers = 1, QueueCapacity = 64, OverloadThreshold = 0.5, RetryAfterSeconds = 7 };
+        await using var hop = InProcessHop.Start(new StallingRouter(next.EndPoint, gate), options: options);
+
+        uac.Send(Invite(uac.Port, 0), hop.EndPoint);
+        await Task.Delay(200); // the worker is now stuck routing call 0
+        for (int call = 1; call <= backlog; call++) uac.Send(Invite(uac.Port, call), hop.EndPoint);
+        uac.Send(Invite(uac.Port, 0), hop.EndPoint); // a retransmission of the call being served
+        await Task.Delay(300);
+        gate.Set();
+
+        List<string> answers = await uac.DrainAsync(TimeSpan.FromSeconds(2));
+        List<string> forwarded = await next.DrainAsync(TimeSpan.FromMilliseconds(300));
+
+        string[] refused = answers.Where(a => a.StartsWith("SIP/2.0 503 Overloaded")).ToArray();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, r => Assert.Contains("Retry-After: 7", r));
+        // Call 0 was forwarded by one client transaction (timer A may resend it: same branch), its retransmission absorbed.
+        Assert.Single(forwarded.Where(f => f.Contains("Call-ID: load-0\r\n")).Select(TopBranch).Distinct());
+        int forwardedNew = forwarded.Where(f => !f.Contains("Call-ID: load-0\r\n")).Select(f => f.Split("Call-ID: ")[1].Split("\r\n")[0]).Distinct().Count();
+        Assert.True(forwardedNew > 0, "once the backlog fell below the threshold, new calls were forwarded again");
+        Assert.Equal(backlog, refused.Length + forwardedNew);
+    }
+}
