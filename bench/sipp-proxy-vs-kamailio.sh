@@ -88,8 +88,10 @@ run_target() { # $1 name, $2 port, $3 pid
 printf 'target\trate\tsuccessful\tfailed\tretransmissions\tp50 INVITE->200\tp99 INVITE->200\tproxy CPU\tpass\n' | tee "$OUT/steps.tsv"
 
 start_ours() {
-  Sip__Port=$OURS_PORT Proxy__Routers__0=127.0.0.1:$UAS_PORT ASPNETCORE_URLS=http://127.0.0.1:0 \
-    Logging__LogLevel__Default=Warning \
+  # OURS_ENV adds settings for an experiment, e.g. OURS_ENV="OTEL_SDK_DISABLED=true".
+  # shellcheck disable=SC2086
+  env Sip__Port="$OURS_PORT" Proxy__Routers__0="127.0.0.1:$UAS_PORT" ASPNETCORE_URLS=http://127.0.0.1:0 \
+    Logging__LogLevel__Default=Warning ${OURS_ENV:-} \
     dotnet VoipPlatform.Proxy/bin/Release/net10.0/VoipPlatform.Proxy.dll > "$OUT/ours.log" 2>&1 &
   echo $!
 }
