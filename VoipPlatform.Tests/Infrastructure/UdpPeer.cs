@@ -29,11 +29,17 @@ public sealed class UdpPeer : IDisposable
     /// <summary>The next datagram as text, or null when none arrives within <paramref name="timeout"/>.</summary>
     public async Task<string?> ReceiveAsync(TimeSpan timeout)
     {
-        byte[] buffer = new byte[65_535];
         using var cts = new CancellationTokenSource(timeout);
+        return await ReceiveAsync(cts.Token);
+    }
+
+    /// <summary>The next datagram as text, or null once <paramref name="cancellation"/> fires.</summary>
+    public async Task<string?> ReceiveAsync(CancellationToken cancellation)
+    {
+        byte[] buffer = new byte[65_535];
         try
         {
-            SocketReceiveFromResult result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cts.Token);
+            SocketReceiveFromResult result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cancellation);
             return Encoding.ASCII.GetString(buffer, 0, result.ReceivedBytes);
         }
         catch (OperationCanceledException)
