@@ -10,6 +10,7 @@ namespace VoipPlatform.Sip.Hosting;
 internal sealed class SipProxyHostedService(
     IOptions<SipTransportOptions> transportOptions,
     IOptions<SipProxyOptions> proxyOptions,
+    IOptions<FloodProtectionOptions> floodOptions,
     ISipRequestRouter router,
     TimeProvider time,
     ILoggerFactory loggers) : IHostedService
@@ -24,7 +25,8 @@ internal sealed class SipProxyHostedService(
         SipTransportOptions options = transportOptions.Value;
         var egress = new EgressPolicy(options.EgressAllowList);
         var transport = new UdpSipTransport(options, egress, loggers.CreateLogger<UdpSipTransport>());
-        _core = new SipProxyCore(transport, router, proxyOptions.Value, options.AdvertisedAddress, time, loggers.CreateLogger<SipProxyCore>());
+        var flood = new FloodGuard(floodOptions.Value, time, loggers.CreateLogger<FloodGuard>());
+        _core = new SipProxyCore(transport, router, proxyOptions.Value, options.AdvertisedAddress, time, loggers.CreateLogger<SipProxyCore>(), flood);
         loggers.CreateLogger<SipProxyHostedService>().LogInformation("SIP egress allowed to {Networks}", string.Join(", ", egress.AllowedNetworks));
         return Task.CompletedTask;
     }

@@ -29,6 +29,10 @@ public static class SipServiceCollectionExtensions
             .Validate(o => o.OverloadThreshold is > 0 and <= 1, "Sip:Proxy:OverloadThreshold must be in (0, 1].")
             .Validate(o => o.QueueCapacity > 0 && o.MaxTransactionsPerWorker > 0, "Sip:Proxy:QueueCapacity and MaxTransactionsPerWorker must be positive.")
             .ValidateOnStart();
+        services.AddOptions<FloodProtectionOptions>()
+            .Bind(configuration.GetSection(FloodProtectionOptions.SectionName))
+            .Validate(o => o.RequestsPerSecond >= 0 && o.BurstSeconds > 0, "Sip:Flood needs RequestsPerSecond >= 0 and BurstSeconds > 0.")
+            .ValidateOnStart();
         services.AddSingleton<ISipRequestRouter, TRouter>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SipProxyHostedService>();

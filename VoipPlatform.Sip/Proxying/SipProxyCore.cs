@@ -17,12 +17,22 @@ public sealed class SipProxyCore : IAsyncDisposable
     private readonly ProxyWorker[] _workers;
     private readonly Task[] _running;
     private readonly ILogger _logger;
+    private readonly FloodGuard? _flood;
 
     /// <summary>Creates the core and starts its workers and the transport's receive loop.</summary>
-    public SipProxyCore(ISipTransport transport, ISipRequestRouter router, SipProxyOptions options, string? advertisedAddress, TimeProvider time, ILogger<SipProxyCore> logger)
+    /// <param name="transport">The bound transport; the core owns it from here on.</param>
+    /// <param name="router">Where requests go next.</param>
+    /// <param name="options">Core behaviour and timers.</param>
+    /// <param name="advertisedAddress">Host written into Via and Record-Route; the bound address when null.</param>
+    /// <param name="time">Clock for transaction timers (a fake one in tests).</param>
+    /// <param name="logger">Log.</param>
+    /// <param name="flood">Per-source rate limit applied to requests before they reach a worker; null for none.</param>
+    public SipProxyCore(ISipTransport transport, ISipRequestRouter router, SipProxyOptions options, string? advertisedAddress, TimeProvider time,
+        ILogger<SipProxyCore> logger, FloodGuard? flood = null)
     {
         _transport = transport;
         _logger = logger;
+        _flood = flood is { IsEnabled: true } ? flood : null;
         Identity = ProxyIdentity.From(transport.LocalEndPoint, advertisedAddress);
         int count = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
         _workers = new ProxyWorker[count];
@@ -47,6 +57,11 @@ public sealed class SipProxyCore : IAsyncDisposable
 
     private void Dispatch(SipMessage message, IPEndPoint source)
     {
+        if (_flood is not null && message.IsRequest && !_flood.Admit(source.Address))
+        {
+            message.Release();
+            return;
+        }
         ulong hash = Fnv1a.Hash(message.CallId);
         ProxyWorker worker = _workers[(int)(hash % (ulong)_workers.Length)];
         if (!worker.TryPost(WorkItem.Received(message, source)))

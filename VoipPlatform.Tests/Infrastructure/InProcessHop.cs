@@ -15,11 +15,14 @@ public sealed class InProcessHop : IAsyncDisposable
 
     public IPEndPoint EndPoint => Core.LocalEndPoint;
 
-    public static InProcessHop Start(ISipRequestRouter router, TimeProvider? time = null, int port = 0, SipProxyOptions? options = null)
+    public static InProcessHop Start(ISipRequestRouter router, TimeProvider? time = null, int port = 0, SipProxyOptions? options = null,
+        FloodProtectionOptions? flood = null)
     {
         var transportOptions = new SipTransportOptions { ListenAddress = "127.0.0.1", Port = port };
         var transport = new UdpSipTransport(transportOptions, new EgressPolicy(transportOptions.EgressAllowList), Loggers.CreateLogger<UdpSipTransport>());
-        var core = new SipProxyCore(transport, router, options ?? new SipProxyOptions { Workers = 2 }, null, time ?? TimeProvider.System, Loggers.CreateLogger<SipProxyCore>());
+        var guard = flood is null ? null : new FloodGuard(flood, time ?? TimeProvider.System, Loggers.CreateLogger<FloodGuard>());
+        var core = new SipProxyCore(transport, router, options ?? new SipProxyOptions { Workers = 2 }, null, time ?? TimeProvider.System,
+            Loggers.CreateLogger<SipProxyCore>(), guard);
         return new InProcessHop(core);
     }
 

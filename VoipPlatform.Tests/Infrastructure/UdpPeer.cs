@@ -9,9 +9,10 @@ public sealed class UdpPeer : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
-    public UdpPeer()
+    /// <summary>Binds an ephemeral port on <paramref name="address"/> (127.0.0.1 by default; any 127.x.y.z works on Linux).</summary>
+    public UdpPeer(string address = "127.0.0.1")
     {
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
     }
 
