@@ -54,8 +54,11 @@ internal sealed partial class ProxyWorker
 
     public bool TryPost(in WorkItem item) => _queue.Writer.TryWrite(item);
 
+    /// <summary>Items waiting in the queue.</summary>
+    public int QueueLength => _queue.Reader.Count;
+
     /// <summary>True while the queue is filled past <see cref="SipProxyOptions.OverloadThreshold"/>.</summary>
-    private bool IsOverloaded => _queue.Reader.Count >= _options.QueueCapacity * _options.OverloadThreshold;
+    private bool IsOverloaded => QueueLength >= _options.QueueCapacity * _options.OverloadThreshold;
 
     public void Complete() => _queue.Writer.TryComplete();
 

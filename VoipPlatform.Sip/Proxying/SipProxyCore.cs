@@ -52,6 +52,9 @@ public sealed class SipProxyCore : IAsyncDisposable
     /// <summary>Where the core listens.</summary>
     public IPEndPoint LocalEndPoint => _transport.LocalEndPoint;
 
+    /// <summary>Messages waiting for a worker, across all workers (the backlog overload shedding reacts to).</summary>
+    public int QueuedMessages => _workers.Sum(w => w.QueueLength);
+
     /// <summary>Transactions currently held across all workers (approximate while running).</summary>
     public int TransactionCount => _workers.Sum(w => w.TransactionCount);
 

@@ -34,7 +34,7 @@ public sealed class TortureProxyLivenessTests
 
 
                 """, hop.EndPoint);
-            string? answer = await sender.ReceiveAsync(TimeSpan.FromSeconds(2));
+            string? answer = await sender.ReceiveAsync(TimeSpan.FromSeconds(5));
             Assert.True(answer?.StartsWith("SIP/2.0 483") == true, $"no answer to a sound request after {c}: {c.What}");
         }
     }

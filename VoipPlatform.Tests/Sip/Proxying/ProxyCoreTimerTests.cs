@@ -60,6 +60,6 @@ public sealed class ProxyCoreTimerTests
 
     private static async Task WaitUntil(Func<bool> condition)
     {
-        for (int i = 0; i < 100 && !condition(); i++) await Task.Delay(20);
+        for (int i = 0; i < 250 && !condition(); i++) await Task.Delay(20);
     }
 }
