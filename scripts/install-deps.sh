@@ -4,7 +4,7 @@
 # something is missing, so repeated runs are fast and work offline.
 set -euo pipefail
 
-PACKAGES=(sip-tester redis-server rtpengine-daemon)
+PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
