@@ -28,8 +28,9 @@ public sealed class DnsmasqServer : IAsyncDisposable
         foreach (string argument in new[]
         {
             "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces",
-            "--listen-address=127.0.0.1", $"--port={port}", "--pid-file=", "--user=root", "--cache-size=0",
-        }.Concat(records))
+            "--listen-address=127.0.0.1", $"--port={port}", "--pid-file=", "--cache-size=0",
+        }.Concat(Environment.UserName == "root" ? ["--user=root"] : []) // as root it would otherwise switch to nobody
+         .Concat(records))
         {
             info.ArgumentList.Add(argument);
         }

@@ -58,6 +58,83 @@ public sealed class ProxyCoreTimerTests
         Assert.Equal(0, hop.Core.TransactionCount);
     }
 
+    [Fact]
+    public async Task Completed_transactions_linger_for_their_timers_then_leave_no_state()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        DateTimeOffset start = time.GetUtcNow();
+        using var uac = new UdpPeer();
+        using var next = new UdpPeer();
+        await using var hop = InProcessHop.Start(new FixedNextHop(next.EndPoint), time);
+        string callId = $"linger-{Guid.NewGuid():N}";
+
+        // A non-INVITE answered 200 (server timer J, client timer K) ...
+        uac.Send($"""
+            OPTIONS sip:bob@127.0.0.1 SIP/2.0
+            Via: SIP/2.0/UDP 127.0.0.1:{uac.Port};branch=z9hG4bK-linger-1
+            From: <sip:alice@127.0.0.1>;tag=a1
+            To: <sip:bob@127.0.0.1>
+            Call-ID: {callId}-1
+            CSeq: 1 OPTIONS
+            Max-Forwards: 70
+            Content-Length: 0
+
+
+            """, hop.EndPoint);
+        string options = (await next.ReceiveUntilAsync("OPTIONS", Wait))!;
+        next.Send(Answer(options, "200 OK"), hop.EndPoint);
+        Assert.NotNull(await uac.ReceiveUntilAsync("SIP/2.0 200", Wait));
+
+        // ... and an INVITE refused 486 and ACKed (server timer I, client timer D).
+        uac.Send($"""
+            INVITE sip:bob@127.0.0.1 SIP/2.0
+            Via: SIP/2.0/UDP 127.0.0.1:{uac.Port};branch=z9hG4bK-linger-2
+            From: <sip:alice@127.0.0.1>;tag=a1
+            To: <sip:bob@127.0.0.1>
+            Call-ID: {callId}-2
+            CSeq: 1 INVITE
+            Max-Forwards: 70
+            Content-Length: 0
+
+
+            """, hop.EndPoint);
+        string invite = (await next.ReceiveUntilAsync("INVITE", Wait))!;
+        next.Send(Answer(invite, "486 Busy Here"), hop.EndPoint);
+        Assert.NotNull(await next.ReceiveUntilAsync("ACK", Wait));
+        Assert.NotNull(await uac.ReceiveUntilAsync("SIP/2.0 486", Wait));
+        uac.Send($"""
+            ACK sip:bob@127.0.0.1 SIP/2.0
+            Via: SIP/2.0/UDP 127.0.0.1:{uac.Port};branch=z9hG4bK-linger-2
+            From: <sip:alice@127.0.0.1>;tag=a1
+            To: <sip:bob@127.0.0.1>;tag=b2
+            Call-ID: {callId}-2
+            CSeq: 1 ACK
+            Max-Forwards: 70
+            Content-Length: 0
+
+
+            """, hop.EndPoint);
+
+        // The transactions stay while retransmissions may still come...
+        await Task.Delay(200);
+        Assert.True(hop.Core.TransactionCount > 0);
+        // ...and are gone once the longest of J (64·T1 = 32 s), K, I (T4) and D (32 s) has run.
+        await WaitUntil(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(2));
+            return hop.Core.TransactionCount == 0;
+        });
+        Assert.Equal(0, hop.Core.TransactionCount);
+        Assert.True(time.GetUtcNow() - start >= TimeSpan.FromSeconds(32), "no transaction may end before its linger timer");
+    }
+
+    private static string Answer(string request, string statusLine)
+    {
+        string[] lines = request.Split("\r\n");
+        IEnumerable<string> copied = lines.Where(l => l.StartsWith("Via:") || l.StartsWith("From:") || l.StartsWith("Call-ID:") || l.StartsWith("CSeq:"));
+        return $"SIP/2.0 {statusLine}\r\n{string.Join("\r\n", copied)}\r\n{lines.Single(l => l.StartsWith("To:"))};tag=b2\r\nContent-Length: 0\r\n\r\n";
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (int i = 0; i < 250 && !condition(); i++) await Task.Delay(20);
