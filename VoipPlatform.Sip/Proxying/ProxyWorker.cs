@@ -62,35 +62,45 @@ internal sealed partial class ProxyWorker
 
     public void Complete() => _queue.Writer.TryComplete();
 
-    public async Task RunAsync()
+    /// <summary>
+    /// The worker's loop, on a thread of its own: it blocks while its queue is empty instead of bouncing through
+    /// thread-pool continuations, whose spinning between messages cost a fifth of the proxy's CPU under load.
+    /// </summary>
+    public void Run()
     {
-        await foreach (WorkItem item in _queue.Reader.ReadAllAsync())
+        ChannelReader<WorkItem> reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            Activity.Current = null; // spans are parented explicitly; nothing leaks from the previous item
-            try
-            {
-                if (item.Message is { } message)
-                {
-                    if (message.IsRequest) HandleRequest(message, item.Source!);
-                    else HandleResponse(message, item.Source!);
-                }
-                else if (item.Transaction is { } transaction && ReferenceEquals(transaction.Timer(item.Timer), item.FiredTimer))
-                {
-                    OnTimer(transaction, item.Timer);
-                }
-            }
-            catch (Exception ex)
-            {
-                // A bug on one message must not stop the shard: log it and go on with the next.
-                _logger.LogError(ex, "Unhandled error while processing a SIP message");
-            }
-            finally
-            {
-                item.Message?.Release();
-            }
+            while (reader.TryRead(out WorkItem item)) Process(item);
         }
         foreach (ServerTransaction server in _servers.Values.ToArray()) server.Terminate();
         foreach (ClientTransaction client in _clients.Values.ToArray()) client.Terminate();
+    }
+
+    private void Process(in WorkItem item)
+    {
+        Activity.Current = null; // spans are parented explicitly; nothing leaks from the previous item
+        try
+        {
+            if (item.Message is { } message)
+            {
+                if (message.IsRequest) HandleRequest(message, item.Source!);
+                else HandleResponse(message, item.Source!);
+            }
+            else if (item.Transaction is { } transaction && ReferenceEquals(transaction.Timer(item.Timer), item.FiredTimer))
+            {
+                OnTimer(transaction, item.Timer);
+            }
+        }
+        catch (Exception ex)
+        {
+            // A bug on one message must not stop the shard: log it and go on with the next.
+            _logger.LogError(ex, "Unhandled error while processing a SIP message");
+        }
+        finally
+        {
+            item.Message?.Release();
+        }
     }
 
     // ---- timers -------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ public sealed class SipProxyCore : IAsyncDisposable
 {
     private readonly ISipTransport _transport;
     private readonly ProxyWorker[] _workers;
-    private readonly Task[] _running;
+    private readonly Thread[] _running;
     private readonly ILogger _logger;
     private readonly FloodGuard? _flood;
 
@@ -36,11 +36,12 @@ public sealed class SipProxyCore : IAsyncDisposable
         Identity = ProxyIdentity.From(transport.LocalEndPoint, advertisedAddress);
         int count = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
         _workers = new ProxyWorker[count];
-        _running = new Task[count];
+        _running = new Thread[count];
         for (int i = 0; i < count; i++)
         {
             _workers[i] = new ProxyWorker(transport, router, Identity, options, time, logger);
-            _running[i] = Task.Run(_workers[i].RunAsync);
+            _running[i] = new Thread(_workers[i].Run) { IsBackground = true, Name = $"sip-worker-{i}" };
+            _running[i].Start();
         }
         transport.Start(Dispatch);
         logger.LogInformation("SIP proxy core listening on udp/{EndPoint} as {SentBy} with {Workers} workers",
@@ -80,7 +81,7 @@ public sealed class SipProxyCore : IAsyncDisposable
     {
         await _transport.DisposeAsync();
         foreach (ProxyWorker worker in _workers) worker.Complete();
-        await Task.WhenAll(_running);
+        foreach (Thread thread in _running) await Task.Run(thread.Join);
         _logger.LogInformation("SIP proxy core stopped");
     }
 }

@@ -19,7 +19,7 @@ public sealed class UdpSipTransport : ISipTransport
     private readonly EgressPolicy _egress;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _receiveLoop;
+    private Thread? _receiveLoop;
 
     /// <summary>Binds the socket. Throws <see cref="SocketException"/> when the port is taken.</summary>
     public UdpSipTransport(SipTransportOptions options, EgressPolicy egress, ILogger<UdpSipTransport> logger)
@@ -47,7 +47,9 @@ public sealed class UdpSipTransport : ISipTransport
     public void Start(Action<SipMessage, IPEndPoint> onMessage)
     {
         if (_receiveLoop is not null) throw new InvalidOperationException("The transport is already started.");
-        _receiveLoop = Task.Factory.StartNew(() => ReceiveLoopAsync(onMessage), TaskCreationOptions.LongRunning).Unwrap();
+        // A thread of its own, blocking in recvfrom: no thread-pool hop per datagram.
+        _receiveLoop = new Thread(() => ReceiveLoop(onMessage)) { IsBackground = true, Name = $"sip-udp-{LocalEndPoint.Port}" };
+        _receiveLoop.Start();
     }
 
     /// <inheritdoc />
@@ -76,7 +78,7 @@ public sealed class UdpSipTransport : ISipTransport
         }
     }
 
-    private async Task ReceiveLoopAsync(Action<SipMessage, IPEndPoint> onMessage)
+    private void ReceiveLoop(Action<SipMessage, IPEndPoint> onMessage)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
         var address = new SocketAddress(_socket.AddressFamily);
@@ -88,12 +90,21 @@ public sealed class UdpSipTransport : ISipTransport
                 int received;
                 try
                 {
-                    received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, address, _stopping.Token);
+                    received = _socket.ReceiveFrom(buffer, SocketFlags.None, address);
                 }
-                catch (OperationCanceledException) { break; }
                 catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
                 {
                     continue; // ICMP port unreachable from an earlier send, or an oversized datagram: not fatal
+                }
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException && _stopping.IsCancellationRequested)
+                {
+                    break; // the socket was closed to stop us
+                }
+                catch (SocketException ex)
+                {
+                    // Never let the receive thread die on an odd error: that would silence the service.
+                    _logger.LogWarning(ex, "UDP receive failed; receiving goes on");
+                    continue;
                 }
 
                 SipMetrics.MessagesReceived.Add(1);
@@ -109,7 +120,6 @@ public sealed class UdpSipTransport : ISipTransport
                 }
             }
         }
-        catch (ObjectDisposedException) when (_stopping.IsCancellationRequested) { }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -120,11 +130,8 @@ public sealed class UdpSipTransport : ISipTransport
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        _socket.Dispose();
-        if (_receiveLoop is not null)
-        {
-            try { await _receiveLoop; } catch (OperationCanceledException) { }
-        }
+        _socket.Dispose(); // unblocks the receive loop
+        if (_receiveLoop is not null) await Task.Run(_receiveLoop.Join);
         _stopping.Dispose();
     }
 }
