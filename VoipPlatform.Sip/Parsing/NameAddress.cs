@@ -31,7 +31,7 @@ public readonly ref struct NameAddress
         value = SipSyntax.Trim(value);
         if (value.IsEmpty || !QuotesBalanced(value)) return default;
 
-        int open = IndexOfUnquoted(value, (byte)'<');
+        int open = SipSyntax.IndexOfUnquoted(value, (byte)'<');
         if (open >= 0)
         {
             int close = value[open..].IndexOf((byte)'>');
@@ -57,15 +57,4 @@ public readonly ref struct NameAddress
         return !quoted;
     }
 
-    private static int IndexOfUnquoted(ReadOnlySpan<byte> s, byte target)
-    {
-        bool quoted = false;
-        for (int i = 0; i < s.Length; i++)
-        {
-            if (quoted && s[i] == '\\') { i++; continue; }
-            if (s[i] == '"') quoted = !quoted;
-            else if (s[i] == target && !quoted) return i;
-        }
-        return -1;
-    }
 }

@@ -14,7 +14,7 @@ internal static class Parameters
         value = default;
         while (!list.IsEmpty)
         {
-            int next = IndexOfUnquoted(list, (byte)';');
+            int next = SipSyntax.IndexOfUnquoted(list, (byte)';');
             ReadOnlySpan<byte> item = next < 0 ? list : list[..next];
             list = next < 0 ? default : list[(next + 1)..];
 
@@ -36,7 +36,7 @@ internal static class Parameters
         if (list.IsEmpty) return true;
         while (true)
         {
-            int next = IndexOfUnquoted(list, (byte)';');
+            int next = SipSyntax.IndexOfUnquoted(list, (byte)';');
             ReadOnlySpan<byte> item = SipSyntax.Trim(next < 0 ? list : list[..next]);
             int eq = item.IndexOf((byte)'=');
             if (!Messages.SipMethods.IsToken(SipSyntax.Trim(eq < 0 ? item : item[..eq]))) return false;
@@ -49,14 +49,4 @@ internal static class Parameters
     public static ReadOnlySpan<byte> Get(ReadOnlySpan<byte> list, ReadOnlySpan<byte> name) =>
         TryGet(list, name, out var value) ? value : default;
 
-    private static int IndexOfUnquoted(ReadOnlySpan<byte> s, byte target)
-    {
-        bool quoted = false;
-        for (int i = 0; i < s.Length; i++)
-        {
-            if (s[i] == '"') quoted = !quoted;
-            else if (s[i] == target && !quoted) return i;
-        }
-        return -1;
-    }
 }

@@ -36,6 +36,19 @@ internal static class SipSyntax
         return Utf8Parser.TryParse(s, out value, out int consumed) && consumed == s.Length;
     }
 
+    /// <summary>Index of <paramref name="target"/> outside quoted strings (backslash escapes honoured), or -1.</summary>
+    public static int IndexOfUnquoted(ReadOnlySpan<byte> s, byte target)
+    {
+        bool quoted = false;
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (quoted && s[i] == '\\') { i++; continue; }
+            if (s[i] == '"') quoted = !quoted;
+            else if (s[i] == target && !quoted) return i;
+        }
+        return -1;
+    }
+
     /// <summary>
     /// Length of the first element of a comma-separated header value, respecting quoted strings and
     /// angle brackets (a comma inside <c>&lt;sip:a,b&gt;</c> or <c>"a, b"</c> does not split).

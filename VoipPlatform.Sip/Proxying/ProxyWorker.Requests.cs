@@ -103,8 +103,7 @@ internal sealed partial class ProxyWorker
             unsupported.Write(request[header.Value]);
         }
         using OutgoingMessage list = unsupported.Complete();
-        using OutgoingMessage response = ResponseBuilder.Build(request, SipStatus.BadExtension, default, HeaderNames.Unsupported, list.Bytes);
-        _transport.Send(response.Bytes, ResponseTarget(request.TopVia, source));
+        SendStateless(request, source, ResponseBuilder.Build(request, SipStatus.BadExtension, default, HeaderNames.Unsupported, list.Bytes));
     }
 
     private void RejectOverloaded(SipMessage request, IPEndPoint source)
@@ -112,8 +111,7 @@ internal sealed partial class ProxyWorker
         SipMetrics.OverloadRejected.Add(1);
         Span<byte> seconds = stackalloc byte[11];
         _options.RetryAfterSeconds.TryFormat(seconds, out int length);
-        using OutgoingMessage response = ResponseBuilder.Build(request, SipStatus.ServiceUnavailable, "Overloaded"u8, HeaderNames.RetryAfter, seconds[..length]);
-        _transport.Send(response.Bytes, ResponseTarget(request.TopVia, source));
+        SendStateless(request, source, ResponseBuilder.Build(request, SipStatus.ServiceUnavailable, "Overloaded"u8, HeaderNames.RetryAfter, seconds[..length]));
     }
 
     private void AbsorbRetransmission(ServerTransaction server)

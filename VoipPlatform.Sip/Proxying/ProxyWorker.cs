@@ -145,8 +145,13 @@ internal sealed partial class ProxyWorker
     private void RespondStateless(SipMessage request, IPEndPoint source, int status, string? reason = null)
     {
         if (request.Method == SipMethod.Ack) return; // ACK is never answered
-        using OutgoingMessage response = BuildResponse(request, status, reason);
-        _transport.Send(response.Bytes, ResponseTarget(request.TopVia, source));
+        SendStateless(request, source, BuildResponse(request, status, reason));
+    }
+
+    /// <summary>Sends a response built for <paramref name="request"/> to where its Via says, then frees it.</summary>
+    private void SendStateless(SipMessage request, IPEndPoint source, OutgoingMessage response)
+    {
+        using (response) _transport.Send(response.Bytes, ResponseTarget(request.TopVia, source));
     }
 
     private static OutgoingMessage BuildResponse(SipMessage request, int status, string? reason) =>
