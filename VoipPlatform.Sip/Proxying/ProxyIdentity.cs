@@ -32,9 +32,12 @@ internal sealed class ProxyIdentity
 
     public static ProxyIdentity From(IPEndPoint bound, string? advertised)
     {
-        string host = !string.IsNullOrWhiteSpace(advertised) ? advertised
-            : bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback.ToString()
-            : bound.Address.ToString();
-        return new ProxyIdentity(host, bound.Port);
+        if (!string.IsNullOrWhiteSpace(advertised)) return new ProxyIdentity(advertised, bound.Port);
+        if (bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any))
+        {
+            // Guessing would put an address peers cannot reach into every Via and Record-Route.
+            throw new InvalidOperationException($"Sip:ListenAddress {bound.Address} is a wildcard: set Sip:AdvertisedAddress to the address peers reach this service at.");
+        }
+        return new ProxyIdentity(bound.Address.ToString(), bound.Port);
     }
 }
