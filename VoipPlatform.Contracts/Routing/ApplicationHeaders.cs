@@ -1,0 +1,58 @@
+namespace VoipPlatform.Contracts.Routing;
+
+/// <summary>Applications the application layer runs (the <see cref="RouteTarget.Application"/> values).</summary>
+public static class ApplicationNames
+{
+    /// <summary>Leave a message in <see cref="ApplicationParameters.Mailbox"/>.</summary>
+    public const string VoicemailDeposit = "voicemail-deposit";
+    /// <summary>Listen to the messages of <see cref="ApplicationParameters.Mailbox"/>.</summary>
+    public const string VoicemailCheck = "voicemail-check";
+    /// <summary>Join conference <see cref="ApplicationParameters.Room"/>.</summary>
+    public const string Conference = "conference";
+    /// <summary>Run IVR menu <see cref="ApplicationParameters.Menu"/>.</summary>
+    public const string Ivr = "ivr";
+    /// <summary>Play <see cref="ApplicationParameters.Prompt"/> and hang up.</summary>
+    public const string Playback = "playback";
+    /// <summary>Echo test.</summary>
+    public const string Echo = "echo";
+
+    /// <summary>Every application name the platform knows.</summary>
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        VoicemailDeposit, VoicemailCheck, Conference, Ivr, Playback, Echo,
+    };
+}
+
+/// <summary>Keys of <see cref="RouteTarget.Parameters"/>.</summary>
+public static class ApplicationParameters
+{
+    /// <summary>Mailbox id (voicemail).</summary>
+    public const string Mailbox = "mailbox";
+    /// <summary>Conference room id.</summary>
+    public const string Room = "room";
+    /// <summary>PIN (conference, voicemail check).</summary>
+    public const string Pin = "pin";
+    /// <summary>Maximum conference members.</summary>
+    public const string MaxMembers = "max-members";
+    /// <summary>IVR menu id.</summary>
+    public const string Menu = "menu";
+    /// <summary>Prompt to play.</summary>
+    public const string Prompt = "prompt";
+    /// <summary>Prompt language, e.g. <c>en</c>.</summary>
+    public const string Language = "language";
+    /// <summary>The calling user, as the application should present it.</summary>
+    public const string Caller = "caller";
+}
+
+/// <summary>
+/// The SIP headers that carry an application branch's instructions to the application layer: the application in
+/// <see cref="Application"/>, each parameter in <see cref="ParameterPrefix"/> + its name (e.g. <c>X-VP-App-Mailbox</c>).
+/// </summary>
+public static class ApplicationHeaders
+{
+    /// <summary>Names the application to run.</summary>
+    public const string Application = "X-VP-App";
+
+    /// <summary>Prefix of the per-parameter headers.</summary>
+    public const string ParameterPrefix = "X-VP-App-";
+}
