@@ -31,14 +31,26 @@ public sealed class EdgeRequestRouter : ISipRequestRouter
     public IReadOnlyList<IPEndPoint> Routers => _routers;
 
     /// <inheritdoc />
-    public RoutingDecision Route(SipMessage request, in RoutingContext context)
+    public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context)
     {
         if (context.IsInDialog && context.RouteNextHop is { } next) return RoutingDecision.Forward(next);
+
+        // A router sent this here through our Path or Record-Route entry (a call to a registered user): it goes
+        // out to the Request-URI, the user's Contact. Only a router may ask that, or the edge would be an open relay.
+        if (context.RoutedToSelf && IsRouter(context.Source))
+        {
+            if (context.RouteNextHop is { } onward) return RoutingDecision.Forward(onward);
+            return SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? contact)
+                ? RoutingDecision.Forward(contact!)
+                : RoutingDecision.Reject(SipStatus.NotFound, "Unresolvable Request-URI");
+        }
 
         // Spread new transactions over the routers; any router can serve any call (they are stateless).
         uint index = Interlocked.Increment(ref _next) % (uint)_routers.Length;
         return RoutingDecision.Forward(_routers[index]);
     }
+
+    private bool IsRouter(IPEndPoint source) => Array.IndexOf(_routers, source) >= 0;
 
     private static string[] AspireRouterEndpoints(IConfiguration configuration) =>
         configuration.GetSection("services:router:sip").GetChildren()

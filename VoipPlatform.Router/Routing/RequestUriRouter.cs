@@ -12,7 +12,7 @@ namespace VoipPlatform.Router.Routing;
 public sealed class RequestUriRouter : ISipRequestRouter
 {
     /// <inheritdoc />
-    public RoutingDecision Route(SipMessage request, in RoutingContext context)
+    public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context)
     {
         if (context.RouteNextHop is { } next) return RoutingDecision.Forward(next);
         return SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? target)

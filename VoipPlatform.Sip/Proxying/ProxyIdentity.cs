@@ -12,6 +12,7 @@ internal sealed class ProxyIdentity
         Host = Encoding.ASCII.GetBytes(advertisedHost.Contains(':') && !advertisedHost.StartsWith('[') ? $"[{advertisedHost}]" : advertisedHost);
         Port = port;
         SentBy = Encoding.ASCII.GetBytes($"{Encoding.ASCII.GetString(Host)}:{port}");
+        PathUri = Encoding.ASCII.GetBytes($"sip:{Encoding.ASCII.GetString(SentBy)};lr");
     }
 
     /// <summary>Advertised host as written in URIs.</summary>
@@ -21,6 +22,9 @@ internal sealed class ProxyIdentity
 
     /// <summary><c>host:port</c> for the Via sent-by and the Record-Route URI.</summary>
     public byte[] SentBy { get; }
+
+    /// <summary>The URI this hop inserts as Path into REGISTERs it relays (RFC 3327).</summary>
+    public byte[] PathUri { get; }
 
     /// <summary>True when a URI (a Route entry) names this hop.</summary>
     public bool IsSelf(SipUri uri) =>

@@ -69,13 +69,14 @@ internal sealed partial class ProxyWorker
             return;
         }
 
-        var server = new ServerTransaction(key.ToString(), request, ResponseTarget(via, source))
+        var server = new ServerTransaction(key.ToString(), request, source, ResponseTarget(via, source))
         {
             State = TransactionState.Proceeding,
         };
         _servers.Add(server.Key, server);
 
         RouteProcessing route = ProcessRoute(request);
+        server.RemoveTopRoute = route.RemoveTopRoute;
         server.Span = SipTracing.StartServerSpan(request, ParentContext(request, route), source);
 
         if (server.IsInvite)
@@ -84,13 +85,9 @@ internal sealed partial class ProxyWorker
             SendProvisional(server, ResponseBuilder.Build(request, SipStatus.Trying), SipStatus.Trying);
         }
 
-        RoutingDecision decision = Decide(request, source, route);
-        if (decision.Destination is null)
-        {
-            SendFinal(server, BuildResponse(request, decision.Status, decision.Reason), decision.Status);
-            return;
-        }
-        ForwardStatefully(server, route, decision.Destination, source);
+        ValueTask<RoutingDecision> decision = AskRouter(request, source, route);
+        if (decision.IsCompletedSuccessfully) Execute(server, decision.Result);
+        else AwaitDecision(server, decision);
     }
 
     private void RejectRequiredExtensions(SipMessage request, IPEndPoint source)
@@ -125,43 +122,233 @@ internal sealed partial class ProxyWorker
         }
     }
 
-    private RoutingDecision Decide(SipMessage request, IPEndPoint source, in RouteProcessing route)
+    private ValueTask<RoutingDecision> AskRouter(SipMessage request, IPEndPoint source, in RouteProcessing route)
     {
-        var context = new RoutingContext(!request.ToTag.IsEmpty, route.NextHop, source);
-        RoutingDecision decision = _router.Route(request, context);
-        if (decision.Destination is { } destination && !_transport.MaySendTo(destination.Address))
+        var context = new RoutingContext(!request.ToTag.IsEmpty, route.NextHop, source, route.RemoveTopRoute);
+        try
         {
-            SipMetrics.EgressDenied.Add(1);
-            _logger.LogInformation("Refusing to forward {Method} to {Destination}: outside Sip:EgressAllowList",
-                System.Text.Encoding.ASCII.GetString(request[request.MethodToken]), destination);
-            return RoutingDecision.Reject(SipStatus.Forbidden, "Destination not allowed");
+            return _router.RouteAsync(request, context);
         }
-        if (decision.Destination is null && decision.Status < 300)
+        catch (Exception ex)
         {
-            return RoutingDecision.Reject(SipStatus.ServerInternalError, "No routing decision");
+            _logger.LogError(ex, "The routing policy failed");
+            return RoutingDecision.Reject(SipStatus.ServerInternalError, "Routing failed");
         }
-        return decision;
     }
 
-    private void ForwardStatefully(ServerTransaction server, in RouteProcessing route, IPEndPoint destination, IPEndPoint source)
+    /// <summary>
+    /// Waits for a decision off the worker, then hands it back to the worker. The request is held for the router
+    /// until then, even if the transaction ends first (the caller cancelled).
+    /// </summary>
+    private void AwaitDecision(ServerTransaction server, ValueTask<RoutingDecision> pending)
+    {
+        server.AwaitingDecision = true;
+        server.Request.Retain();
+        _ = DeliverDecisionAsync(server, pending);
+    }
+
+    private async Task DeliverDecisionAsync(ServerTransaction server, ValueTask<RoutingDecision> pending)
+    {
+        RoutingDecision decision;
+        try
+        {
+            decision = await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "The routing policy failed");
+            decision = RoutingDecision.Reject(SipStatus.ServerInternalError, "Routing failed");
+        }
+        finally
+        {
+            server.Request.Release();
+        }
+        try
+        {
+            await PostAsync(WorkItem.Decided(server, decision)).ConfigureAwait(false);
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            // Shutting down: the worker terminates the transaction.
+        }
+    }
+
+    /// <summary>Carries out a routing decision for a server transaction that is still waiting for one.</summary>
+    private void Execute(ServerTransaction server, in RoutingDecision decision)
+    {
+        server.AwaitingDecision = false;
+        if (server.State == TransactionState.Terminated || server.HasFinalResponse) return; // cancelled meanwhile
+        SipMessage request = server.Request;
+        if (decision.Plan is { Steps.Count: > 0 } plan)
+        {
+            server.Plan = plan;
+            StartStep(server, 0);
+            return;
+        }
+        if (decision.Destination is { } destination)
+        {
+            if (!MayForwardTo(request, destination))
+            {
+                SendFinal(server, BuildResponse(request, SipStatus.Forbidden, DestinationNotAllowed), SipStatus.Forbidden);
+                return;
+            }
+            server.PendingBranches = 1;
+            StartBranch(server, destination, branch: null);
+            return;
+        }
+        if (decision.Status < 200 || (decision.Status < 300 && decision.Headers is null))
+        {
+            SendFinal(server, BuildResponse(request, SipStatus.ServerInternalError, "No routing decision"), SipStatus.ServerInternalError);
+            return;
+        }
+        OutgoingMessage response = decision.Headers is { } headers
+            ? ResponseBuilder.Build(request, decision.Status, decision.Reason is null ? default : System.Text.Encoding.UTF8.GetBytes(decision.Reason), headers)
+            : BuildResponse(request, decision.Status, decision.Reason);
+        SendFinal(server, response, decision.Status);
+    }
+
+    private const string DestinationNotAllowed = "Destination not allowed";
+
+    /// <summary>The egress allow-list, applied to every destination a routing policy picks.</summary>
+    private bool MayForwardTo(SipMessage request, IPEndPoint destination)
+    {
+        if (_transport.MaySendTo(destination.Address)) return true;
+        SipMetrics.EgressDenied.Add(1);
+        _logger.LogInformation("Refusing to forward {Method} to {Destination}: outside Sip:EgressAllowList",
+            System.Text.Encoding.ASCII.GetString(request[request.MethodToken]), destination);
+        return false;
+    }
+
+    // ---- forking (RFC 3261 sections 16.5-16.7) ----------------------------------------------------------------
+
+    private void StartStep(ServerTransaction server, int index)
+    {
+        server.Step = index;
+        server.StepTimedOut = false;
+        server.TakeBest()?.Dispose();
+        server.PendingBranches = 0;
+        ForkStep step = server.Plan!.Steps[index];
+        foreach (ForkBranch branch in step.Branches)
+        {
+            if (!MayForwardTo(server.Request, branch.Destination))
+            {
+                server.OfferFinal(SipStatus.Forbidden, null);
+                continue;
+            }
+            server.PendingBranches++;
+            StartBranch(server, branch.Destination, branch);
+        }
+        if (server.PendingBranches == 0)
+        {
+            if (server.BestStatus == 0) server.OfferFinal(step.EmptyStatus, null);
+            CompleteStep(server);
+            return;
+        }
+        if (step.Timeout > TimeSpan.Zero) Schedule(server, TransactionTimer.StepTimeout, step.Timeout);
+    }
+
+    /// <summary>Counts a branch's final non-2xx outcome into its step; the step completes with its last branch.</summary>
+    private void Settle(ClientTransaction client, int status, OutgoingMessage? response)
+    {
+        ServerTransaction? server = client.Server;
+        if (client.Settled || server is null || server.State == TransactionState.Terminated || server.HasFinalResponse || client.Step != server.Step)
+        {
+            client.Settled = true;
+            response?.Dispose();
+            return;
+        }
+        client.Settled = true;
+        server.OfferFinal(status, response);
+        server.PendingBranches--;
+        if (status >= 600 && server.PendingBranches > 0)
+        {
+            // A 6xx ends the step: cancel the rest (RFC 3261 section 16.7 step 5); their outcomes complete it.
+            CancelBranches(server, SipStatus.RequestTerminated);
+            return;
+        }
+        if (server.PendingBranches == 0) CompleteStep(server);
+    }
+
+    /// <summary>
+    /// The step ended without a 2xx: fail over to the next step when the plan says so, else answer the caller with
+    /// the step's final status or the best response received.
+    /// </summary>
+    private void CompleteStep(ServerTransaction server)
+    {
+        server.StopTimer(TransactionTimer.StepTimeout);
+        bool timedOut = server.StepTimedOut && !server.Cancelled;
+        int status = timedOut ? SipStatus.RequestTimeout : server.BestStatus;
+        if (!server.Cancelled && server.Plan is { } plan)
+        {
+            ForkStep step = plan.Steps[server.Step];
+            if (server.Step + 1 < plan.Steps.Count && step.FailoverOn.Contains(status))
+            {
+                StartStep(server, server.Step + 1);
+                return;
+            }
+            if (step.FinalStatus is int final)
+            {
+                server.TakeBest()?.Dispose();
+                SendFinal(server, BuildResponse(server.Request, final, step.FinalReason), final);
+                return;
+            }
+        }
+        OutgoingMessage? best = server.TakeBest();
+        if (best is null || timedOut)
+        {
+            best?.Dispose();
+            SendFinal(server, BuildResponse(server.Request, status, null), status);
+            return;
+        }
+        SendFinal(server, best, status);
+    }
+
+    /// <summary>
+    /// Cancels the current step's unsettled branches but <paramref name="except"/>: a CANCEL where a provisional
+    /// arrived; elsewhere the CANCEL waits for one (RFC 3261 section 9.1) and the branch is settled at once as
+    /// <paramref name="unansweredStatus"/>, so the caller is not kept waiting for a branch that never answered.
+    /// </summary>
+    private void CancelBranches(ServerTransaction server, int unansweredStatus, ClientTransaction? except = null)
+    {
+        List<ClientTransaction>? unanswered = null;
+        int step = server.Step;
+        for (int i = 0; i < server.Branches.Count; i++)
+        {
+            ClientTransaction client = server.Branches[i];
+            if (ReferenceEquals(client, except) || client.Step != step || client.Settled) continue;
+            if (client.IsInvite && client.HasProvisional)
+            {
+                SendCancel(client);
+                continue;
+            }
+            if (client.IsInvite) client.CancelPending = true;
+            (unanswered ??= []).Add(client);
+        }
+        if (unanswered is null || unansweredStatus == 0) return;
+        foreach (ClientTransaction client in unanswered) Settle(client, unansweredStatus, null);
+    }
+
+    private void StartBranch(ServerTransaction server, IPEndPoint destination, ForkBranch? branch)
     {
         SipMessage request = server.Request;
-        Span<byte> branch = stackalloc byte[BranchLength];
-        NewBranch(branch);
+        Span<byte> branchId = stackalloc byte[BranchLength];
+        NewBranch(branchId);
 
         Span<char> clientKey = stackalloc char[BranchLength];
-        TransactionKeys.WriteClientKey(branch, isCancel: false, clientKey);
+        TransactionKeys.WriteClientKey(branchId, isCancel: false, clientKey);
         var client = new ClientTransaction(clientKey.ToString(), server.IsInvite, destination, server)
         {
             State = TransactionState.Trying,
             Interval = Timers.T1,
+            Step = server.Step,
         };
         client.Span = SipTracing.StartClientSpan(request, server.Span, destination);
 
         bool recordRoute = _options.RecordRoute && IsDialogCreating(request);
-        client.ReplaceLastSent(BuildForwarded(request, branch, source, route.RemoveTopRoute, client.Span ?? server.Span, recordRoute ? server.Span ?? client.Span : null, recordRoute));
+        client.ReplaceLastSent(BuildForwarded(request, branchId, server.Source, server.RemoveTopRoute, client.Span ?? server.Span,
+            recordRoute ? server.Span ?? client.Span : null, recordRoute, branch));
 
-        server.Client = client;
+        server.Branches.Add(client);
         _clients.Add(client.Key, client);
         // Timers are armed before the send so that they count from the moment the request leaves.
         Schedule(client, TransactionTimer.Retransmit, Timers.T1);          // timer A (INVITE) or E
@@ -176,7 +363,7 @@ internal sealed partial class ProxyWorker
     /// the same trace.
     /// </summary>
     private OutgoingMessage BuildForwarded(SipMessage request, ReadOnlySpan<byte> branch, IPEndPoint source, bool removeTopRoute,
-        Activity? hopSpan, Activity? callSpan, bool recordRoute)
+        Activity? hopSpan, Activity? callSpan, bool recordRoute, ForkBranch? target = null)
     {
         Span<byte> traceParent = stackalloc byte[SipTracing.TraceParentLength];
         int traceLength = SipTracing.Format(hopSpan, traceParent);
@@ -211,6 +398,9 @@ internal sealed partial class ProxyWorker
             SourcePort = source.Port,
             RemoveTopRoute = removeTopRoute,
             RecordRouteUri = recordRouteUri[..recordRouteLength],
+            PathUri = _options.AddPath && request.Method == SipMethod.Register ? _self.PathUri : default,
+            RequestUri = target?.RequestUri,
+            HeaderLines = target?.HeaderLines,
             TraceParent = traceParent[..traceLength],
         });
     }
@@ -272,21 +462,20 @@ internal sealed partial class ProxyWorker
             return;
         }
 
-        var server = new ServerTransaction(key.ToString(), cancel, ResponseTarget(cancel.TopVia, source)) { State = TransactionState.Proceeding };
+        var server = new ServerTransaction(key.ToString(), cancel, source, ResponseTarget(cancel.TopVia, source)) { State = TransactionState.Proceeding };
         _servers.Add(server.Key, server);
         server.Span = SipTracing.StartServerSpan(cancel, invite.Span?.Context ?? ParentContext(cancel, ProcessRoute(cancel)), source);
         SendFinal(server, ResponseBuilder.Build(cancel, SipStatus.Ok), SipStatus.Ok);
 
         if (invite.HasFinalResponse) return;
-        if (invite.Client is { } client)
+        invite.Cancelled = true;
+        if (invite.Branches.Count == 0)
         {
-            if (client.HasProvisional) SendCancel(client);
-            else client.CancelPending = true;
-        }
-        else
-        {
+            // Still deciding: nothing was forwarded, so the answer is ours to give.
             SendFinal(invite, ResponseBuilder.Build(invite.Request, SipStatus.RequestTerminated), SipStatus.RequestTerminated);
+            return;
         }
+        CancelBranches(invite, SipStatus.RequestTerminated);
     }
 
     private void SendCancel(ClientTransaction invite)
@@ -323,12 +512,45 @@ internal sealed partial class ProxyWorker
             return;
         }
         RouteProcessing route = ProcessRoute(request);
-        using Activity? span = SipTracing.StartServerSpan(request, ParentContext(request, route), source);
-        RoutingDecision decision = Decide(request, source, route);
-        if (decision.Destination is null)
+        ActivityContext parent = ParentContext(request, route);
+        ValueTask<RoutingDecision> decision = AskRouter(request, source, route);
+        if (decision.IsCompletedSuccessfully)
         {
-            span?.SetTag("sip.status_code", decision.Status);
-            RespondStateless(request, source, decision.Status, decision.Reason);
+            RelayStatelessly(request, source, route.RemoveTopRoute, parent, decision.Result);
+            return;
+        }
+        request.Retain();
+        _ = RelayLaterAsync(request, source, route.RemoveTopRoute, parent, decision);
+    }
+
+    /// <summary>A stateless relay keeps nothing on the worker, so a late decision is carried out where it completes.</summary>
+    private async Task RelayLaterAsync(SipMessage request, IPEndPoint source, bool removeTopRoute, ActivityContext parent, ValueTask<RoutingDecision> pending)
+    {
+        try
+        {
+            RelayStatelessly(request, source, removeTopRoute, parent, await pending.ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "The routing policy failed on a stateless relay");
+        }
+        finally
+        {
+            request.Release();
+        }
+    }
+
+    private void RelayStatelessly(SipMessage request, IPEndPoint source, bool removeTopRoute, ActivityContext parent, in RoutingDecision decision)
+    {
+        using Activity? span = SipTracing.StartServerSpan(request, parent, source);
+        // A stateless relay cannot fork: a plan, like no decision at all, is a routing error here.
+        IPEndPoint? destination = decision.Destination;
+        if (destination is null || !MayForwardTo(request, destination))
+        {
+            int status = destination is not null ? SipStatus.Forbidden
+                : decision.Status >= 300 ? decision.Status : SipStatus.ServerInternalError;
+            span?.SetTag("sip.status_code", status);
+            RespondStateless(request, source, status, destination is null ? decision.Reason : DestinationNotAllowed);
             return;
         }
 
@@ -338,8 +560,8 @@ internal sealed partial class ProxyWorker
         "vs"u8.CopyTo(branch[7..]);
         Fnv1a.WriteHex(Fnv1a.Hash(request.TopVia.Branch, Fnv1a.Hash(request.CallId)), branch[9..]);
 
-        using OutgoingMessage forwarded = BuildForwarded(request, branch, source, route.RemoveTopRoute, span, callSpan: null, recordRoute: false);
-        Send(forwarded, decision.Destination);
+        using OutgoingMessage forwarded = BuildForwarded(request, branch, source, removeTopRoute, span, callSpan: null, recordRoute: false);
+        Send(forwarded, destination);
     }
 
     // ---- Route processing (RFC 3261 section 16.4) -------------------------------------------------------------

@@ -48,7 +48,7 @@ internal sealed partial class ProxyWorker
             client.HasProvisional = true;
             Schedule(client, TransactionTimer.ProvisionalTimeout, Timers.TimerC);
             if (client.CancelPending) SendCancel(client);
-            if (status > SipStatus.Trying && server is { HasFinalResponse: false })
+            if (status > SipStatus.Trying && server is { HasFinalResponse: false } && server.Step == client.Step)
             {
                 SendProvisional(server, ProxyRewriter.ForwardResponse(response), status);
             }
@@ -60,8 +60,20 @@ internal sealed partial class ProxyWorker
             // Every 2xx goes upstream at once, even after a final was sent: the UAC needs it to ACK (RFC 3261 section 16.7 step 5).
             SipTracing.End(ref client.Span, status);
             TerminateClient(client);
-            if (server is not null) SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
-            else ForwardResponseStatelessly(response);
+            if (server is null)
+            {
+                ForwardResponseStatelessly(response);
+                return;
+            }
+            bool first = !server.HasFinalResponse;
+            client.Settled = true;
+            SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
+            if (first)
+            {
+                // The first 2xx wins: the other branches are cancelled (RFC 3261 section 16.7 step 10).
+                server.StopTimer(TransactionTimer.StepTimeout);
+                CancelBranches(server, unansweredStatus: 0, except: client);
+            }
             return;
         }
 
@@ -79,7 +91,7 @@ internal sealed partial class ProxyWorker
             client.StopTimer(TransactionTimer.ProvisionalTimeout);
             SipTracing.End(ref client.Span, status);
             Schedule(client, TransactionTimer.Linger, Timers.TimerD); // timer D
-            if (server is { HasFinalResponse: false }) SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
+            Settle(client, status, ProxyRewriter.ForwardResponse(response));
         }
         else if (client.State == TransactionState.Completed && client.LastSent is { } ack)
         {
@@ -91,7 +103,7 @@ internal sealed partial class ProxyWorker
     {
         if (client.State is not (TransactionState.Trying or TransactionState.Proceeding)) return;
         int status = response.StatusCode;
-        ServerTransaction? server = client.Server is { State: not TransactionState.Terminated, HasFinalResponse: false } s ? s : null;
+        ServerTransaction? server = client.Server is { State: not TransactionState.Terminated, HasFinalResponse: false } s && client.Step == s.Step ? s : null;
 
         if (status < 200)
         {
@@ -106,7 +118,16 @@ internal sealed partial class ProxyWorker
         client.StopTimer(TransactionTimer.Timeout);
         SipTracing.End(ref client.Span, status);
         Schedule(client, TransactionTimer.Linger, Timers.T4); // timer K
-        if (server is not null) SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
+        if (status >= 300)
+        {
+            Settle(client, status, ProxyRewriter.ForwardResponse(response));
+        }
+        else if (server is not null)
+        {
+            client.Settled = true;
+            server.StopTimer(TransactionTimer.StepTimeout);
+            SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
+        }
     }
 
     private void ForwardResponseStatelessly(SipMessage response)
@@ -201,6 +222,11 @@ internal sealed partial class ProxyWorker
             case TransactionTimer.Linger:    // I, J, L
                 TerminateServer(server);
                 break;
+            case TransactionTimer.StepTimeout when !server.HasFinalResponse:
+                // The step rang long enough: its outcome is 408, whatever the cancelled branches answer.
+                server.StepTimedOut = true;
+                CancelBranches(server, SipStatus.RequestTimeout);
+                break;
         }
     }
 
@@ -219,10 +245,7 @@ internal sealed partial class ProxyWorker
                 // B/F: no final response. Upstream gets 408 (RFC 3261 section 16.8) unless it already has a final.
                 SipTracing.End(ref client.Span, SipStatus.RequestTimeout);
                 TerminateClient(client);
-                if (client.Server is { State: not TransactionState.Terminated, HasFinalResponse: false } server)
-                {
-                    SendFinal(server, ResponseBuilder.Build(server.Request, SipStatus.RequestTimeout), SipStatus.RequestTimeout);
-                }
+                Settle(client, SipStatus.RequestTimeout, null);
                 break;
             case TransactionTimer.ProvisionalTimeout when client.State == TransactionState.Proceeding:
                 // Timer C: cancel the branch, and give it 64*T1 to answer the CANCEL before answering 408 ourselves.

@@ -54,6 +54,9 @@ internal sealed partial class ProxyWorker
 
     public bool TryPost(in WorkItem item) => _queue.Writer.TryWrite(item);
 
+    /// <summary>Posts an item that must not be lost, waiting for room in the queue (from outside the worker only).</summary>
+    private ValueTask PostAsync(WorkItem item) => _queue.Writer.WriteAsync(item);
+
     /// <summary>Items waiting in the queue.</summary>
     public int QueueLength => _queue.Reader.Count;
 
@@ -86,6 +89,10 @@ internal sealed partial class ProxyWorker
             {
                 if (message.IsRequest) HandleRequest(message, item.Source!);
                 else HandleResponse(message, item.Source!);
+            }
+            else if (item.IsDecision)
+            {
+                Execute((ServerTransaction)item.Transaction!, item.Decision);
             }
             else if (item.Transaction is { } transaction && ReferenceEquals(transaction.Timer(item.Timer), item.FiredTimer))
             {

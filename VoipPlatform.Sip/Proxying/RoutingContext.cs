@@ -6,4 +6,8 @@ namespace VoipPlatform.Sip.Proxying;
 /// <param name="IsInDialog">The request carries a To tag.</param>
 /// <param name="RouteNextHop">Where the Route set sends it after this hop's own entry is removed; null without Route.</param>
 /// <param name="Source">Where the request came from.</param>
-public readonly record struct RoutingContext(bool IsInDialog, IPEndPoint? RouteNextHop, IPEndPoint Source);
+/// <param name="RoutedToSelf">
+/// The topmost Route named this hop: another platform hop sent the request here on purpose (a Record-Route or
+/// Path entry of ours), so with no further Route it goes to its Request-URI.
+/// </param>
+public readonly record struct RoutingContext(bool IsInDialog, IPEndPoint? RouteNextHop, IPEndPoint Source, bool RoutedToSelf = false);

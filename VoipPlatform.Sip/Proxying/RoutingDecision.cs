@@ -1,29 +1,47 @@
 using System.Net;
+using VoipPlatform.Sip.Messages;
 
 namespace VoipPlatform.Sip.Proxying;
 
-/// <summary>A routing policy's answer: forward to a destination, or answer with a final status.</summary>
+/// <summary>A routing policy's answer: forward to one destination, fork by a plan, or answer with a final response.</summary>
 public readonly record struct RoutingDecision
 {
-    private RoutingDecision(IPEndPoint? destination, int status, string? reason)
+    private RoutingDecision(IPEndPoint? destination, ForkPlan? plan, int status, string? reason, IReadOnlyList<SipHeader>? headers)
     {
         Destination = destination;
+        Plan = plan;
         Status = status;
         Reason = reason;
+        Headers = headers;
     }
 
-    /// <summary>Where to forward; null when the request is answered instead.</summary>
+    /// <summary>Where to forward; null when the request is forked by <see cref="Plan"/> or answered.</summary>
     public IPEndPoint? Destination { get; }
 
-    /// <summary>The final status to answer with when not forwarding.</summary>
+    /// <summary>The branches to try; null when forwarding to <see cref="Destination"/> or answering.</summary>
+    public ForkPlan? Plan { get; }
+
+    /// <summary>The final status to answer with when neither forwarding nor forking.</summary>
     public int Status { get; }
 
     /// <summary>Reason phrase for <see cref="Status"/>, or null for the standard one.</summary>
     public string? Reason { get; }
 
+    /// <summary>Headers added to the answer (e.g. WWW-Authenticate, Contact, Retry-After).</summary>
+    public IReadOnlyList<SipHeader>? Headers { get; }
+
     /// <summary>Forward the request to <paramref name="destination"/>.</summary>
-    public static RoutingDecision Forward(IPEndPoint destination) => new(destination, 0, null);
+    public static RoutingDecision Forward(IPEndPoint destination) => new(destination, null, 0, null, null);
+
+    /// <summary>Fork the request: steps in order, the branches of a step in parallel (RFC 3261 section 16.5-16.7).</summary>
+    public static RoutingDecision Fork(ForkPlan plan) => new(null, plan, 0, null, null);
 
     /// <summary>Answer the request with a final response.</summary>
-    public static RoutingDecision Reject(int status, string? reason = null) => new(null, status, reason);
+    public static RoutingDecision Reject(int status, string? reason = null) => new(null, null, status, reason, null);
+
+    /// <summary>Answer the request with a final response carrying <paramref name="headers"/> (a 2xx is allowed: a registrar's 200).</summary>
+    public static RoutingDecision Respond(int status, string? reason, IReadOnlyList<SipHeader> headers) => new(null, null, status, reason, headers);
+
+    /// <summary>The decision as a completed task, for routers that decide synchronously.</summary>
+    public static implicit operator ValueTask<RoutingDecision>(RoutingDecision decision) => new(decision);
 }

@@ -11,6 +11,13 @@ public sealed class SipProxyOptions
     /// <summary>Insert Record-Route into dialog-creating requests so in-dialog requests come back through this hop.</summary>
     public bool RecordRoute { get; set; } = true;
 
+    /// <summary>
+    /// Insert Path (RFC 3327) into REGISTERs this hop relays, so the registrar routes calls for the user back through
+    /// this hop, which holds the NAT binding. Set on the edge proxy. Added whether or not the UA listed <c>path</c>
+    /// in Supported (like Kamailio's <c>add_path</c>): the registrar, not the UA, uses it.
+    /// </summary>
+    public bool AddPath { get; set; }
+
     /// <summary>Worker shards; messages of one Call-ID always go to the same one. 0 means one per core.</summary>
     public int Workers { get; set; }
 

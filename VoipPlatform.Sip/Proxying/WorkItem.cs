@@ -4,16 +4,18 @@ using VoipPlatform.Sip.Transactions;
 
 namespace VoipPlatform.Sip.Proxying;
 
-/// <summary>One unit of work for a worker: a received message, or a transaction timer that fired.</summary>
+/// <summary>One unit of work for a worker: a received message, a transaction timer that fired, or a routing decision that arrived.</summary>
 internal readonly struct WorkItem
 {
-    private WorkItem(SipMessage? message, IPEndPoint? source, Transaction? transaction, TransactionTimer timer, ITimer? firedTimer)
+    private WorkItem(SipMessage? message, IPEndPoint? source, Transaction? transaction, TransactionTimer timer, ITimer? firedTimer,
+        RoutingDecision decision = default)
     {
         Message = message;
         Source = source;
         Transaction = transaction;
         Timer = timer;
         FiredTimer = firedTimer;
+        Decision = decision;
     }
 
     public SipMessage? Message { get; }
@@ -24,8 +26,17 @@ internal readonly struct WorkItem
     /// <summary>The timer instance that fired: a timer replaced since then is stale and ignored.</summary>
     public ITimer? FiredTimer { get; }
 
+    /// <summary>The routing decision for <see cref="Transaction"/>, when this item delivers one (no timer then).</summary>
+    public RoutingDecision Decision { get; }
+
+    /// <summary>True when this item delivers an asynchronous routing decision.</summary>
+    public bool IsDecision => Transaction is not null && FiredTimer is null;
+
     public static WorkItem Received(SipMessage message, IPEndPoint source) => new(message, source, null, default, null);
 
     public static WorkItem TimerFired(Transaction transaction, TransactionTimer timer, ITimer firedTimer) =>
         new(null, null, transaction, timer, firedTimer);
+
+    public static WorkItem Decided(ServerTransaction server, RoutingDecision decision) =>
+        new(null, null, server, default, null, decision);
 }

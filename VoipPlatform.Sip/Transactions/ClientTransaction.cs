@@ -17,4 +17,10 @@ internal sealed class ClientTransaction(string key, bool isInvite, IPEndPoint de
 
     /// <summary>True once this hop sent a CANCEL for the request.</summary>
     public bool CancelSent { get; set; }
+
+    /// <summary>The fork step that started this branch (0 without a plan).</summary>
+    public int Step { get; init; }
+
+    /// <summary>True once the branch's outcome was counted into its server transaction's response selection.</summary>
+    public bool Settled { get; set; }
 }

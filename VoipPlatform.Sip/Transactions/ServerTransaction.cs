@@ -1,22 +1,52 @@
 using System.Net;
 using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Proxying;
+using VoipPlatform.Sip.Writing;
 
 namespace VoipPlatform.Sip.Transactions;
 
 /// <summary>A server transaction (RFC 3261 section 17.2): the request received and the responses sent back.</summary>
 internal sealed class ServerTransaction : Transaction
 {
-    public ServerTransaction(string key, SipMessage request, IPEndPoint responseTarget)
+    public ServerTransaction(string key, SipMessage request, IPEndPoint source, IPEndPoint responseTarget)
         : base(key, request.Method == SipMethod.Invite, responseTarget)
     {
         Request = request.Retain();
+        Source = source;
     }
 
-    /// <summary>The request as received (kept for building responses).</summary>
+    /// <summary>The request as received (kept for building responses and forwarding it again on fail-over).</summary>
     public SipMessage Request { get; }
 
-    /// <summary>The client transaction forwarding this request, once there is one.</summary>
-    public ClientTransaction? Client { get; set; }
+    /// <summary>Where the request came from (written as received/rport into every forwarded copy).</summary>
+    public IPEndPoint Source { get; }
+
+    /// <summary>The top Route entry named this hop and is removed from forwarded copies.</summary>
+    public bool RemoveTopRoute { get; set; }
+
+    /// <summary>The client transactions forwarding this request: one per branch, across all fork steps.</summary>
+    public List<ClientTransaction> Branches { get; } = new(1);
+
+    /// <summary>The fork plan being executed; null for a single forward.</summary>
+    public ForkPlan? Plan { get; set; }
+
+    /// <summary>Index of the current step of <see cref="Plan"/>.</summary>
+    public int Step { get; set; }
+
+    /// <summary>Branches of the current step still waiting for a final response.</summary>
+    public int PendingBranches { get; set; }
+
+    /// <summary>The current step's timer fired: its outcome is 408 whatever the cancelled branches answer.</summary>
+    public bool StepTimedOut { get; set; }
+
+    /// <summary>The caller cancelled: no further step is started.</summary>
+    public bool Cancelled { get; set; }
+
+    /// <summary>Status of the best final response of the current step so far (RFC 3261 section 16.7 step 6); 0 when none.</summary>
+    public int BestStatus { get; private set; }
+
+    /// <summary>That response, ready to relay; null when the core made the status up (a timeout, an empty step).</summary>
+    public OutgoingMessage? BestResponse { get; private set; }
 
     /// <summary>Status of the last response sent (0 when none).</summary>
     public int LastStatus { get; set; }
@@ -24,10 +54,43 @@ internal sealed class ServerTransaction : Transaction
     /// <summary>True once a final response has been sent.</summary>
     public bool HasFinalResponse => LastStatus >= 200;
 
+    /// <summary>True while a routing decision is awaited and no branch exists yet.</summary>
+    public bool AwaitingDecision { get; set; }
+
+    /// <summary>Keeps <paramref name="response"/> when it beats the best so far; disposes whichever loses.</summary>
+    public void OfferFinal(int status, OutgoingMessage? response)
+    {
+        if (BestStatus != 0 && Rank(status) >= Rank(BestStatus))
+        {
+            response?.Dispose();
+            return;
+        }
+        BestResponse?.Dispose();
+        BestStatus = status;
+        BestResponse = response;
+    }
+
+    /// <summary>Hands the best response over (the caller sends and disposes it) and clears the selection.</summary>
+    public OutgoingMessage? TakeBest()
+    {
+        OutgoingMessage? best = BestResponse;
+        BestResponse = null;
+        BestStatus = 0;
+        return best;
+    }
+
+    /// <summary>
+    /// Lower is better: any 6xx wins, then the lowest class (3xx before 4xx before 5xx); within a class, the first
+    /// received stays (RFC 3261 section 16.7 step 6).
+    /// </summary>
+    private static int Rank(int status) => status >= 600 ? 0 : status / 100;
+
     public override void Terminate()
     {
         if (State == TransactionState.Terminated) return;
         base.Terminate();
+        BestResponse?.Dispose();
+        BestResponse = null;
         Request.Release();
     }
 }

@@ -9,7 +9,7 @@ namespace VoipPlatform.Sip.Transactions;
 /// <remarks>Owned by one worker: never touched from two threads, so no locks.</remarks>
 internal abstract class Transaction
 {
-    private readonly ITimer?[] _timers = new ITimer?[4];
+    private readonly ITimer?[] _timers = new ITimer?[(int)TransactionTimer.StepTimeout + 1];
 
     protected Transaction(string key, bool isInvite, IPEndPoint peer)
     {

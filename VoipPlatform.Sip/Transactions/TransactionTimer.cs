@@ -11,4 +11,6 @@ internal enum TransactionTimer : byte
     Linger,
     /// <summary>Proxy timer C: no final response long after a provisional one.</summary>
     ProvisionalTimeout,
+    /// <summary>Proxy, per fork step: the step rang long enough; cancel its branches and fail over.</summary>
+    StepTimeout,
 }

@@ -21,6 +21,15 @@ public readonly ref struct ForwardedRequest
     /// <summary>The Record-Route URI to insert (without angle brackets), or empty for none.</summary>
     public ReadOnlySpan<byte> RecordRouteUri { get; init; }
 
+    /// <summary>A new Request-URI (RFC 3261 section 16.6 step 2, e.g. a registered Contact), or empty to keep the received one.</summary>
+    public ReadOnlySpan<byte> RequestUri { get; init; }
+
+    /// <summary>The Path URI to insert (RFC 3327, for a REGISTER), without angle brackets, or empty for none.</summary>
+    public ReadOnlySpan<byte> PathUri { get; init; }
+
+    /// <summary>Complete header lines (<c>Name: value CRLF</c>) to add, e.g. a pre-loaded Route set or instructions.</summary>
+    public ReadOnlySpan<byte> HeaderLines { get; init; }
+
     /// <summary>The W3C traceparent to carry to the next hop, or empty for none.</summary>
     public ReadOnlySpan<byte> TraceParent { get; init; }
 }

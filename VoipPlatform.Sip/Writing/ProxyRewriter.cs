@@ -12,10 +12,10 @@ public static class ProxyRewriter
     /// <summary>Writes the forwarded copy of a request: new top Via, Max-Forwards decremented, Route/Record-Route handled.</summary>
     public static OutgoingMessage ForwardRequest(SipMessage request, scoped in ForwardedRequest forward)
     {
-        var writer = new SipWriter(request.Length + 256);
+        var writer = new SipWriter(request.Length + 256 + forward.HeaderLines.Length + forward.RequestUri.Length);
         writer.Write(request[request.MethodToken]);
         writer.Write((byte)' ');
-        writer.Write(request[request.RequestUri]);
+        writer.Write(forward.RequestUri.IsEmpty ? request[request.RequestUri] : forward.RequestUri);
         writer.Write(" SIP/2.0\r\n"u8);
 
         writer.Write("Via: SIP/2.0/UDP "u8);
@@ -129,8 +129,9 @@ public static class ProxyRewriter
     }
 
     /// <summary>
-    /// The headers this hop adds, written right after the Via block so Vias stay together. The Record-Route
-    /// precedes every received one: this hop is the topmost entry (RFC 3261 section 16.6 step 4).
+    /// The headers this hop adds, written right after the Via block so Vias stay together. Record-Route and Path
+    /// precede every received one: this hop is the topmost entry (RFC 3261 section 16.6 step 4, RFC 3327 section 5.1),
+    /// and a pre-loaded Route set precedes the received Route headers.
     /// </summary>
     private static void WriteHopHeaders(ref SipWriter writer, SipMessage request, scoped in ForwardedRequest forward)
     {
@@ -140,6 +141,14 @@ public static class ProxyRewriter
             writer.Write(forward.RecordRouteUri);
             writer.Write(">\r\n"u8);
         }
+        if (!forward.PathUri.IsEmpty)
+        {
+            writer.Write(HeaderNames.Path);
+            writer.Write(": <"u8);
+            writer.Write(forward.PathUri);
+            writer.Write(">\r\n"u8);
+        }
+        writer.Write(forward.HeaderLines);
         if (!forward.TraceParent.IsEmpty)
         {
             writer.WriteHeader(HeaderNames.TraceParentBytes, forward.TraceParent);

@@ -16,9 +16,21 @@ public static class ResponseBuilder
     /// <param name="extraHeaderName">A header to add (e.g. Unsupported for 420), or empty.</param>
     /// <param name="extraHeaderValue">That header's value.</param>
     public static OutgoingMessage Build(SipMessage request, int status, ReadOnlySpan<byte> reason = default,
-        ReadOnlySpan<byte> extraHeaderName = default, ReadOnlySpan<byte> extraHeaderValue = default)
+        ReadOnlySpan<byte> extraHeaderName = default, ReadOnlySpan<byte> extraHeaderValue = default) =>
+        Build(request, status, reason, extraHeaderName, extraHeaderValue, default);
+
+    /// <summary>Builds a response carrying <paramref name="headers"/> (a registrar's Contact list, a digest challenge).</summary>
+    /// <param name="request">The request answered.</param>
+    /// <param name="status">The status code.</param>
+    /// <param name="reason">The reason phrase; the standard one when empty.</param>
+    /// <param name="headers">Headers to add after the copied ones.</param>
+    public static OutgoingMessage Build(SipMessage request, int status, ReadOnlySpan<byte> reason, IReadOnlyList<SipHeader> headers) =>
+        Build(request, status, reason, default, default, SipHeader.ToLines(headers));
+
+    private static OutgoingMessage Build(SipMessage request, int status, ReadOnlySpan<byte> reason,
+        ReadOnlySpan<byte> extraHeaderName, ReadOnlySpan<byte> extraHeaderValue, ReadOnlySpan<byte> headerLines)
     {
-        var writer = new SipWriter(request.Length / 2 + 128);
+        var writer = new SipWriter(request.Length / 2 + 128 + headerLines.Length);
         writer.Write("SIP/2.0 "u8);
         writer.Write(status);
         writer.Write((byte)' ');
@@ -49,6 +61,7 @@ public static class ResponseBuilder
             }
         }
         if (!extraHeaderName.IsEmpty) writer.WriteHeader(extraHeaderName, extraHeaderValue);
+        writer.Write(headerLines);
         writer.WriteHeader(HeaderNames.ContentLength, "0"u8);
         writer.WriteCrlf();
         return writer.Complete();

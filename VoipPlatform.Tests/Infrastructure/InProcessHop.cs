@@ -37,6 +37,6 @@ public sealed class InProcessHop : IAsyncDisposable
 /// <summary>A routing policy for tests: every request goes to one fixed next hop.</summary>
 public sealed class FixedNextHop(IPEndPoint next) : ISipRequestRouter
 {
-    public RoutingDecision Route(VoipPlatform.Sip.Messages.SipMessage request, in RoutingContext context) =>
+    public ValueTask<RoutingDecision> RouteAsync(VoipPlatform.Sip.Messages.SipMessage request, RoutingContext context) =>
         RoutingDecision.Forward(context.RouteNextHop ?? next);
 }

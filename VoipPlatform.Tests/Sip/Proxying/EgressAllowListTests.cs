@@ -15,7 +15,7 @@ public sealed class EgressAllowListTests
 
     private sealed class ToRequestUri : ISipRequestRouter
     {
-        public RoutingDecision Route(SipMessage request, in RoutingContext context) =>
+        public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context) =>
             SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? target)
                 ? RoutingDecision.Forward(target!)
                 : RoutingDecision.Reject(SipStatus.NotFound);

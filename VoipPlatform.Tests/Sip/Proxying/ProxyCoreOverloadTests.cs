@@ -18,7 +18,7 @@ public sealed class ProxyCoreOverloadTests
         /// <summary>Completes when the first request is being held.</summary>
         public TaskCompletionSource Stalled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public RoutingDecision Route(SipMessage request, in RoutingContext context)
+        public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context)
         {
             if (Interlocked.Increment(ref _calls) == 1)
             {

@@ -1,0 +1,59 @@
+using System.Net;
+using VoipPlatform.Sip.Messages;
+
+namespace VoipPlatform.Sip.Proxying;
+
+/// <summary>
+/// How a request is forked: <see cref="Steps"/> are tried one after the other; the branches of a step ring in
+/// parallel, the first 2xx wins and the others are cancelled (RFC 3261 section 16.7 step 10).
+/// </summary>
+/// <param name="Steps">At least one step.</param>
+public sealed record ForkPlan(IReadOnlyList<ForkStep> Steps);
+
+/// <summary>
+/// One step of a <see cref="ForkPlan"/>. The step fails when all its branches ended without a 2xx (status: the best
+/// response by RFC 3261 section 16.7 step 6), when <see cref="Timeout"/> passes (408; its branches are cancelled),
+/// or at once when it has no branch (<see cref="EmptyStatus"/>). A failure whose status is in
+/// <see cref="FailoverOn"/> moves on to the next step; otherwise the caller gets <see cref="FinalStatus"/>, or the
+/// best response when that is null.
+/// </summary>
+/// <param name="Branches">Where to send the request, in parallel.</param>
+/// <param name="Timeout">How long the step may ring; <see cref="TimeSpan.Zero"/> for no limit but the transaction timers.</param>
+/// <param name="FailoverOn">Failure statuses that move on to the next step.</param>
+/// <param name="FinalStatus">Status answered when the step fails and no next step is taken; null forwards the best response.</param>
+/// <param name="FinalReason">Reason phrase for <see cref="FinalStatus"/>.</param>
+/// <param name="EmptyStatus">The failure status of a step without branches (480: nobody to ring).</param>
+public sealed record ForkStep(
+    IReadOnlyList<ForkBranch> Branches,
+    TimeSpan Timeout,
+    IReadOnlyCollection<int> FailoverOn,
+    int? FinalStatus = null,
+    string? FinalReason = null,
+    int EmptyStatus = SipStatus.TemporarilyUnavailable);
+
+/// <summary>One branch: a destination, the Request-URI it gets, a pre-loaded Route set and extra headers.</summary>
+public sealed class ForkBranch
+{
+    /// <summary>Creates a branch.</summary>
+    /// <param name="destination">Where the request is sent (the first Route entry's address when there is a route).</param>
+    /// <param name="requestUri">The new Request-URI (e.g. a registered Contact); null keeps the received one.</param>
+    /// <param name="route">URIs written as Route headers ahead of any received ones (e.g. a registration's Path, RFC 3327).</param>
+    /// <param name="headers">Headers added to this branch's request.</param>
+    public ForkBranch(IPEndPoint destination, string? requestUri = null, IReadOnlyList<string>? route = null, IReadOnlyList<SipHeader>? headers = null)
+    {
+        if (requestUri is not null && requestUri.AsSpan().ContainsAny(" \r\n")) throw new ArgumentException("A Request-URI cannot hold spaces or line breaks.", nameof(requestUri));
+        Destination = destination;
+        RequestUri = requestUri is null ? null : System.Text.Encoding.UTF8.GetBytes(requestUri);
+        var lines = new List<SipHeader>();
+        foreach (string uri in route ?? []) lines.Add(new SipHeader(Parsing.HeaderNames.RouteText, $"<{uri}>"));
+        lines.AddRange(headers ?? []);
+        HeaderLines = SipHeader.ToLines(lines);
+    }
+
+    /// <summary>Where the request is sent.</summary>
+    public IPEndPoint Destination { get; }
+
+    internal byte[]? RequestUri { get; }
+
+    internal byte[] HeaderLines { get; }
+}
