@@ -22,18 +22,17 @@ builder.AddProject<Projects.VoipPlatform_MediaAgent>("mediaagent")
     .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http)
     .WithHttpHealthCheck("/health");
 
-// Routing layer: asks the logic API, sends application calls to Asterisk.
-var router = builder.AddProject<Projects.VoipPlatform_Router>("router")
-    .WithSipEndpoint(PlatformPorts.RouterSip)
-    .WithReference(applayer)
-    .WithEndpointReferenceIfPresent(asterisk, PlatformEndpoints.Sip)
-    .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http)
-    .WithHttpHealthCheck("/health");
+// Routing layer: two stateless replicas; registrations in Redis, decisions from the logic API.
+var nonceSecret = builder.AddNonceSecret();
+var router = builder.AddRouter("router", PlatformPorts.RouterSip, applayer, redis, nonceSecret, asterisk)
+    .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http);
+var router2 = builder.AddRouter("router2", PlatformPorts.RouterSip2, applayer, redis, nonceSecret, asterisk)
+    .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http);
 
 // Edge proxy: the only SIP ingress, forwards to the routers.
 builder.AddProject<Projects.VoipPlatform_Proxy>("proxy")
     .WithSipEndpoint(PlatformPorts.ProxySip)
-    .WithReference(router.GetEndpoint(PlatformEndpoints.Sip))
+    .WithRouters(router, router2)
     .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http)
     .WithHttpHealthCheck("/health");
 

@@ -1,10 +1,31 @@
+using VoipPlatform.Router.Authentication;
+using VoipPlatform.Router.Configuration;
+using VoipPlatform.Router.Decisions;
+using VoipPlatform.Router.Registrar;
 using VoipPlatform.Router.Routing;
+using VoipPlatform.Sip.Authentication;
 using VoipPlatform.Sip.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddSipProxy<RequestUriRouter>(builder.Configuration);
+// Registrations live in Redis ("redis" connection string from the AppHost): every replica sees them.
+builder.AddRedisClient("redis");
+builder.Services.AddOptions<RouterOptions>()
+    .Bind(builder.Configuration.GetSection(RouterOptions.SectionName))
+    .Validate(o => o.MinExpiresSeconds > 0 && o.MaxExpiresSeconds >= o.MinExpiresSeconds, "Router: MinExpiresSeconds must be positive and at most MaxExpiresSeconds.")
+    .Validate(o => o.TrustedSources.All(n => System.Net.IPNetwork.TryParse(n, out _)), "Router:TrustedSources must be CIDR networks.")
+    .ValidateOnStart();
+builder.Services.AddOptions<DigestOptions>().Bind(builder.Configuration.GetSection(DigestOptions.SectionName));
+builder.Services.AddSingleton<DigestAuthenticator>();
+builder.Services.AddBusinessApiClient(builder.Configuration);
+builder.Services.AddSingleton<RequestAuthenticator>();
+builder.Services.AddSingleton<RegistrationStore>();
+builder.Services.AddSingleton<RegisterHandler>();
+builder.Services.AddSingleton<ApplicationServers>();
+builder.Services.AddSingleton<PlanExecutor>();
+builder.Services.AddSingleton<CallHandler>();
+builder.Services.AddSipProxy<PlatformRequestRouter>(builder.Configuration);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

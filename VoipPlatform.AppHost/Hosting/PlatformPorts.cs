@@ -12,6 +12,7 @@ internal static class PlatformPorts
 
     public const int ProxySip = 5060;
     public const int RouterSip = 5070;
+    public const int RouterSip2 = 5071;
     public const int AsteriskSip = 5080;
 
     /// <summary>Not Redis' default 6379, so a system redis-server on the same machine does not collide.</summary>

@@ -52,7 +52,13 @@ public sealed class EdgeRequestRouter : ISipRequestRouter
 
     private bool IsRouter(IPEndPoint source) => Array.IndexOf(_routers, source) >= 0;
 
+    /// <summary>The <c>sip</c> endpoints Aspire injects for every resource named <c>router*</c> (one per replica).</summary>
     private static string[] AspireRouterEndpoints(IConfiguration configuration) =>
-        configuration.GetSection("services:router:sip").GetChildren()
+        configuration.GetSection("services").GetChildren()
+            .Where(service => service.Key.StartsWith(RouterServicePrefix, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(service => service.Key, StringComparer.Ordinal)
+            .SelectMany(service => service.GetSection("sip").GetChildren())
             .Select(c => c.Value).OfType<string>().Where(v => v.Length > 0).ToArray();
+
+    private const string RouterServicePrefix = "router";
 }

@@ -8,7 +8,7 @@ public sealed class EdgeRoutingOptions
 
     /// <summary>
     /// Routers (<c>host:port</c> or <c>udp://host:port</c>). When empty, the endpoints Aspire injects for the
-    /// <c>router</c> resource's <c>sip</c> endpoint (<c>services:router:sip:N</c>) are used.
+    /// <c>sip</c> endpoint of every resource named <c>router*</c> (<c>services:router:sip:N</c>, <c>services:router2:sip:N</c>) are used.
     /// </summary>
     public string[] Routers { get; set; } = [];
 }

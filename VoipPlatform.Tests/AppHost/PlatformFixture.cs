@@ -30,7 +30,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     ];
 
     /// <summary>Resources every platform test can rely on once the fixture is up.</summary>
-    private static readonly string[] RequiredResources = ["redis", "applayer", "router", "proxy"];
+    private static readonly string[] RequiredResources = ["redis", "applayer", "router", "router2", "proxy"];
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 

@@ -1,0 +1,55 @@
+using VoipPlatform.Router.Decisions;
+using VoipPlatform.Router.Requests;
+using VoipPlatform.Sip.Authentication;
+using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Proxying;
+
+namespace VoipPlatform.Router.Authentication;
+
+/// <summary>
+/// Digest authentication of REGISTER (401/Authorization) and of calls (407/Proxy-Authorization) against the HA1s of
+/// the business-logic API. Nonces are stateless (HMAC over a shared secret), so any replica verifies what another issued.
+/// </summary>
+public sealed class RequestAuthenticator(DigestAuthenticator digest, BusinessApiClient api)
+{
+    /// <summary>How a request fared: authenticated, or the answer to send instead.</summary>
+    public readonly record struct Outcome(bool Authenticated, RoutingDecision Answer);
+
+    /// <summary>
+    /// Checks the request's credentials for <paramref name="user"/> in <paramref name="realm"/>; challenges when
+    /// there are none (or they are stale or replayed), refuses wrong passwords, unknown and disabled users with 403.
+    /// </summary>
+    internal async Task<Outcome> AuthenticateAsync(RequestFacts request, string realm, string user, bool asProxy)
+    {
+        string header = asProxy ? SipHeaderNames.ProxyAuthorization : SipHeaderNames.Authorization;
+        DigestCredentials? credentials = request.Values(header)
+            .Select(DigestCredentials.Parse)
+            .FirstOrDefault(c => c is not null && c.Realm == realm);
+        if (credentials is null) return Challenge(realm, asProxy, stale: false);
+        if (credentials.Username != user) return Refuse("Credentials of another user");
+
+        var stored = await api.GetCredentialsAsync(credentials.Username, realm);
+        if (stored is null) return Refuse("Unknown user");
+        if (!stored.Enabled) return Refuse("User disabled");
+
+        DigestOutcome outcome = digest.Verify(credentials, request.Method, realm,
+            (_, algorithm) => algorithm == DigestAlgorithm.Sha256 ? stored.Ha1Sha256 : stored.Ha1Md5);
+        return outcome switch
+        {
+            DigestOutcome.Authenticated => new Outcome(true, default),
+            DigestOutcome.WrongPassword => Refuse("Wrong credentials"),
+            DigestOutcome.Stale => Challenge(realm, asProxy, stale: true),
+            _ => Challenge(realm, asProxy, stale: false),
+        };
+    }
+
+    private Outcome Challenge(string realm, bool asProxy, bool stale)
+    {
+        string header = asProxy ? SipHeaderNames.ProxyAuthenticate : SipHeaderNames.WwwAuthenticate;
+        SipHeader[] challenges = digest.Challenges(realm, stale).Select(value => new SipHeader(header, value)).ToArray();
+        int status = asProxy ? SipStatus.ProxyAuthenticationRequired : SipStatus.Unauthorized;
+        return new Outcome(false, RoutingDecision.Respond(status, null, challenges));
+    }
+
+    private static Outcome Refuse(string reason) => new(false, RoutingDecision.Reject(SipStatus.Forbidden, reason));
+}

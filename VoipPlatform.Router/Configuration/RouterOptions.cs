@@ -1,0 +1,45 @@
+namespace VoipPlatform.Router.Configuration;
+
+/// <summary>The routing layer's settings. Bound from the <c>Router</c> configuration section.</summary>
+public sealed class RouterOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "Router";
+
+    /// <summary>
+    /// Networks (CIDR) whose requests need no digest authentication: carriers, PBXs. Matched against the address the
+    /// request entered the platform from (the edge proxy's <c>received</c>), not the proxy's own address. Empty by
+    /// default: everyone authenticates.
+    /// </summary>
+    public string[] TrustedSources { get; set; } = [];
+
+    /// <summary>
+    /// Application servers (Asterisk) as <c>host:port</c>. When empty, the endpoints Aspire injects for the
+    /// <c>asterisk</c> resource's <c>sip</c> endpoint are used; with neither, application branches find nobody (480).
+    /// </summary>
+    public string[] ApplicationServers { get; set; } = [];
+
+    /// <summary>Registrations shorter than this are refused with 423 (RFC 3261 section 10.3 step 7).</summary>
+    public int MinExpiresSeconds { get; set; } = 60;
+
+    /// <summary>Registrations longer than this are shortened to it.</summary>
+    public int MaxExpiresSeconds { get; set; } = 3600;
+
+    /// <summary>Registration lifetime when the UA asks for none.</summary>
+    public int DefaultExpiresSeconds { get; set; } = 3600;
+
+    /// <summary>Contacts kept per user; a REGISTER adding more is refused with 403.</summary>
+    public int MaxContactsPerUser { get; set; } = 10;
+
+    /// <summary>Seconds a caller is told to wait (Retry-After) when the business-logic API cannot be reached.</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>How long one call to the business-logic API may take before the call gets 503.</summary>
+    public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the API circuit stays open (every call answered 503 at once) after repeated failures.</summary>
+    public TimeSpan ApiBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the answers of the credentials and domain endpoints are reused.</summary>
+    public TimeSpan DirectoryCacheTime { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using VoipPlatform.Router.Authentication;
+using VoipPlatform.Router.Configuration;
+using VoipPlatform.Router.Decisions;
+using VoipPlatform.Router.Requests;
+using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Proxying;
+
+namespace VoipPlatform.Router.Registrar;
+
+/// <summary>
+/// The registrar (RFC 3261 section 10.3): authenticates the REGISTER as the user of its To header, then adds,
+/// refreshes or removes that user's bindings and answers 200 with all of them.
+/// </summary>
+public sealed class RegisterHandler(RequestAuthenticator authenticator, BusinessApiClient api, RegistrationStore store,
+    IOptions<RouterOptions> options, TimeProvider time, ILogger<RegisterHandler> logger)
+{
+    private readonly RouterOptions _options = options.Value;
+
+    internal async Task<RoutingDecision> HandleAsync(RequestFacts request)
+    {
+        string user = request.To.User, domain = request.To.Host;
+        if (user.Length == 0 || domain.Length == 0) return RoutingDecision.Reject(SipStatus.BadRequest, "To has no user or domain");
+        try
+        {
+            if (!await api.IsServedDomainAsync(domain)) return RoutingDecision.Reject(SipStatus.Forbidden, "Domain not served");
+            RequestAuthenticator.Outcome auth = await authenticator.AuthenticateAsync(request, domain, user, asProxy: false);
+            if (!auth.Authenticated) return auth.Answer;
+        }
+        catch (BusinessApiUnavailableException ex)
+        {
+            logger.LogWarning("REGISTER for {User}@{Domain} answered 503: {Reason}", user, domain, ex.Message);
+            return Unavailable();
+        }
+
+        var contacts = request.Elements(SipHeaderNames.Contact, SipHeaderNames.ContactCompact).ToArray();
+        long? headerExpires = long.TryParse(request.Value(SipHeaderNames.Expires), NumberStyles.None, CultureInfo.InvariantCulture, out long e) ? e : null;
+
+        if (contacts.Length == 1 && contacts[0] == "*")
+        {
+            // "*" removes every binding, and only with Expires: 0 (RFC 3261 section 10.3 step 6).
+            if (headerExpires != 0) return RoutingDecision.Reject(SipStatus.BadRequest, "Wildcard Contact needs Expires: 0");
+            await store.ApplyAsync(user, domain, [], [], removeAll: true);
+            return Registered(request, []);
+        }
+        if (contacts.Contains("*")) return RoutingDecision.Reject(SipStatus.BadRequest, "Wildcard Contact mixed with others");
+
+        long now = time.GetUtcNow().ToUnixTimeSeconds();
+        string[] path = request.Elements(SipHeaderNames.Path).Select(p => SipAddress.Parse(p).Uri).Where(u => u.Length > 0).ToArray();
+        var upserts = new List<Binding>();
+        var removals = new List<string>();
+        foreach (string element in contacts)
+        {
+            SipAddress contact = SipAddress.Parse(element);
+            if (contact.Host.Length == 0) return RoutingDecision.Reject(SipStatus.BadRequest, "Malformed Contact");
+            long expires = long.TryParse(contact.Parameter("expires"), NumberStyles.None, CultureInfo.InvariantCulture, out long p) ? p
+                : headerExpires ?? _options.DefaultExpiresSeconds;
+            if (expires == 0)
+            {
+                removals.Add(contact.Uri);
+                continue;
+            }
+            if (expires < _options.MinExpiresSeconds)
+            {
+                return RoutingDecision.Respond(SipStatus.IntervalTooBrief, null,
+                    [new SipHeader(SipHeaderNames.MinExpires, _options.MinExpiresSeconds.ToString(CultureInfo.InvariantCulture))]);
+            }
+            expires = Math.Min(expires, _options.MaxExpiresSeconds);
+            upserts.Add(new Binding(contact.Uri, path, now + expires, request.CallId, request.CSeq));
+        }
+
+        IReadOnlyList<Binding> current = contacts.Length == 0 ? await store.GetAsync(user, domain) : await Apply(user, domain, upserts, removals);
+        if (current.Count > _options.MaxContactsPerUser)
+        {
+            await store.ApplyAsync(user, domain, [], upserts.Select(b => b.Contact).ToArray(), removeAll: false);
+            return RoutingDecision.Reject(SipStatus.Forbidden, "Too many contacts");
+        }
+        logger.LogInformation("{User}@{Domain} has {Count} binding(s)", user, domain, current.Count);
+        return Registered(request, current);
+    }
+
+    private Task<IReadOnlyList<Binding>> Apply(string user, string domain, List<Binding> upserts, List<string> removals) =>
+        store.ApplyAsync(user, domain, upserts, removals, removeAll: false);
+
+    /// <summary>200 with every current binding and its remaining time; Path echoed when the UA supports it (RFC 3327 section 5.3).</summary>
+    private RoutingDecision Registered(RequestFacts request, IReadOnlyList<Binding> bindings)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        var headers = bindings
+            .Select(b => new SipHeader(SipHeaderNames.Contact, $"<{b.Contact}>;expires={b.SecondsLeft(now).ToString(CultureInfo.InvariantCulture)}"))
+            .ToList();
+        bool supportsPath = request.Elements(SipHeaderNames.Supported, SipHeaderNames.SupportedCompact)
+            .Any(option => option.Equals("path", StringComparison.OrdinalIgnoreCase));
+        if (supportsPath)
+        {
+            headers.AddRange(request.Values(SipHeaderNames.Path).Select(path => new SipHeader(SipHeaderNames.Path, path)));
+        }
+        headers.Add(new SipHeader(SipHeaderNames.Date, now.ToString("r", CultureInfo.InvariantCulture)));
+        return RoutingDecision.Respond(SipStatus.Ok, null, headers);
+    }
+
+    private RoutingDecision Unavailable() =>
+        RoutingDecision.Respond(SipStatus.ServiceUnavailable, "Directory unavailable",
+            [new SipHeader(SipHeaderNames.RetryAfter, _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))]);
+}

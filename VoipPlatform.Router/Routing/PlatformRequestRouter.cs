@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using VoipPlatform.Router.Configuration;
+using VoipPlatform.Router.Registrar;
+using VoipPlatform.Router.Requests;
+using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Proxying;
+
+namespace VoipPlatform.Router.Routing;
+
+/// <summary>
+/// The routing layer's policy. Requests inside a dialog, ACK and CANCEL follow their Route set or Request-URI at
+/// once; REGISTER goes to the registrar; every other request is a new call for <see cref="CallHandler"/>. Nothing
+/// is kept in memory between requests: registrations live in Redis, decisions come from the API.
+/// </summary>
+public sealed class PlatformRequestRouter(RegisterHandler registrar, CallHandler calls, IOptions<RouterOptions> options,
+    ILogger<PlatformRequestRouter> logger) : ISipRequestRouter
+{
+    /// <inheritdoc />
+    public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context)
+    {
+        if (context.IsInDialog || request.Method is SipMethod.Ack or SipMethod.Cancel)
+        {
+            if (context.RouteNextHop is { } next) return RoutingDecision.Forward(next);
+            return SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? target)
+                ? RoutingDecision.Forward(target!)
+                : RoutingDecision.Reject(SipStatus.NotFound, "Unresolvable Request-URI");
+        }
+
+        RequestFacts facts = RequestFacts.Read(request, context);
+        return new ValueTask<RoutingDecision>(Guarded(request.Method == SipMethod.Register ? registrar.HandleAsync(facts) : calls.HandleAsync(facts)));
+    }
+
+    /// <summary>Redis down is a service outage, not a bug: 503 with Retry-After rather than 500.</summary>
+    private async Task<RoutingDecision> Guarded(Task<RoutingDecision> handling)
+    {
+        try
+        {
+            return await handling;
+        }
+        catch (RedisException ex)
+        {
+            logger.LogWarning("Registration store unavailable: {Reason}", ex.Message);
+            return RoutingDecision.Respond(SipStatus.ServiceUnavailable, "Registrar unavailable",
+                [new SipHeader(SipHeaderNames.RetryAfter, options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))]);
+        }
+    }
+}
