@@ -4,14 +4,14 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using VoipPlatform.Proxy.Routing;
-using VoipPlatform.Router.Routing;
 using VoipPlatform.Sip.Diagnostics;
 using VoipPlatform.Tests.Infrastructure;
 
 namespace VoipPlatform.Tests.Sip.Proxying;
 
 /// <summary>
-/// Proxy and router cores (with their real routing policies) in this process, real SIPp UAC and UAS around them:
+/// Proxy core (with the edge's real routing policy) and a second core standing in for the router (forwarding to
+/// the Request-URI) in this process, real SIPp UAC and UAS around them:
 /// every call must come out as exactly one trace covering INVITE, ACK and BYE at both hops.
 /// </summary>
 public sealed partial class CallTracingTests : IDisposable
@@ -40,7 +40,7 @@ public sealed partial class CallTracingTests : IDisposable
     [InlineData(false)]  // SIPp's built-in UAC ignores Record-Route: the Call-ID-derived context holds the call together
     public async Task Each_call_is_one_trace_across_proxy_and_router(bool uacHonoursRecordRoute)
     {
-        await using var router = InProcessHop.Start(new RequestUriRouter());
+        await using var router = InProcessHop.Start(new RequestUriNextHop());
         var edge = new EdgeRequestRouter(
             Options.Create(new EdgeRoutingOptions { Routers = [router.EndPoint.ToString()] }),
             new ConfigurationBuilder().Build());

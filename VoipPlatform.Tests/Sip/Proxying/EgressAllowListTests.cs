@@ -13,19 +13,11 @@ public sealed class EgressAllowListTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(3);
 
-    private sealed class ToRequestUri : ISipRequestRouter
-    {
-        public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context) =>
-            SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? target)
-                ? RoutingDecision.Forward(target!)
-                : RoutingDecision.Reject(SipStatus.NotFound);
-    }
-
     [Fact]
     public async Task Request_uri_outside_the_allow_list_gets_403_and_is_not_forwarded()
     {
         using var uac = new UdpPeer();
-        await using var hop = InProcessHop.Start(new ToRequestUri());
+        await using var hop = InProcessHop.Start(new RequestUriNextHop());
         uac.Send($"""
             OPTIONS sip:victim@192.0.2.1:5060 SIP/2.0
             Via: SIP/2.0/UDP 127.0.0.1:{uac.Port};branch=z9hG4bK-egress-1
