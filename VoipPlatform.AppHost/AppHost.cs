@@ -13,6 +13,7 @@ var (consul, asterisk) = builder.AddContainerOnlyResources(runtime, consulName: 
 // Business logic API (SIP -> JSON -> API).
 var applayer = builder.AddProject<Projects.VoipPlatform_AppLayer>("applayer")
     .WithReferenceIfPresent(redis)
+    .WithDemoData()
     .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http)
     .WithHttpHealthCheck("/health");
 

@@ -14,6 +14,7 @@ namespace VoipPlatform.Proxy.Routing;
 public sealed class EdgeRequestRouter : ISipRequestRouter
 {
     private readonly IPEndPoint[] _routers;
+    private readonly ForkPlan[] _plans;
     private uint _next;
 
     /// <summary>Reads the router list; fails start-up when there is none, rather than failing every call.</summary>
@@ -25,6 +26,16 @@ public sealed class EdgeRequestRouter : ISipRequestRouter
             throw new InvalidOperationException("No router configured: set Proxy:Routers (host:port) or reference the router's sip endpoint from the AppHost.");
         }
         _routers = entries.Select(NextHopParser.Parse).ToArray();
+        var failoverOn = new[] { SipStatus.RequestTimeout, SipStatus.ServiceUnavailable };
+        TimeSpan answerTimeout = options.Value.RouterAnswerTimeout;
+        // One plan per starting router, built once: each tries the routers in turn from there, moving on when one
+        // stays silent or is unavailable. No allocation per call.
+        _plans = Enumerable.Range(0, _routers.Length)
+            .Select(start => new ForkPlan(Enumerable.Range(0, _routers.Length)
+                .Select(i => new ForkStep([new ForkBranch(_routers[(start + i) % _routers.Length])], TimeSpan.Zero, failoverOn,
+                    AnswerTimeout: answerTimeout))
+                .ToArray()))
+            .ToArray();
     }
 
     /// <summary>The routers in use.</summary>
@@ -45,9 +56,10 @@ public sealed class EdgeRequestRouter : ISipRequestRouter
                 : RoutingDecision.Reject(SipStatus.NotFound, "Unresolvable Request-URI");
         }
 
-        // Spread new transactions over the routers; any router can serve any call (they are stateless).
+        // Spread new transactions over the routers; any router can serve any call (they are stateless), so when one
+        // is down or overloaded the next one gets the request.
         uint index = Interlocked.Increment(ref _next) % (uint)_routers.Length;
-        return RoutingDecision.Forward(_routers[index]);
+        return _routers.Length == 1 ? RoutingDecision.Forward(_routers[0]) : RoutingDecision.Fork(_plans[index]);
     }
 
     private bool IsRouter(IPEndPoint source) => Array.IndexOf(_routers, source) >= 0;

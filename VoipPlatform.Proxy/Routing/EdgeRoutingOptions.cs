@@ -11,4 +11,10 @@ public sealed class EdgeRoutingOptions
     /// <c>sip</c> endpoint of every resource named <c>router*</c> (<c>services:router:sip:N</c>, <c>services:router2:sip:N</c>) are used.
     /// </summary>
     public string[] Routers { get; set; } = [];
+
+    /// <summary>
+    /// How long a router may leave a new request without any answer (routers send 100 Trying at once) before the
+    /// proxy tries the next router.
+    /// </summary>
+    public TimeSpan RouterAnswerTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -236,7 +236,9 @@ internal sealed partial class ProxyWorker
                 continue;
             }
             server.PendingBranches++;
-            StartBranch(server, branch.Destination, branch);
+            ClientTransaction client = StartBranch(server, branch.Destination, branch);
+            // Until the first response the provisional slot is free: it times the silence (timer C takes it over later).
+            if (step.AnswerTimeout > TimeSpan.Zero) Schedule(client, TransactionTimer.ProvisionalTimeout, step.AnswerTimeout);
         }
         if (server.PendingBranches == 0)
         {
@@ -328,7 +330,7 @@ internal sealed partial class ProxyWorker
         foreach (ClientTransaction client in unanswered) Settle(client, unansweredStatus, null);
     }
 
-    private void StartBranch(ServerTransaction server, IPEndPoint destination, ForkBranch? branch)
+    private ClientTransaction StartBranch(ServerTransaction server, IPEndPoint destination, ForkBranch? branch)
     {
         SipMessage request = server.Request;
         Span<byte> branchId = stackalloc byte[BranchLength];
@@ -354,6 +356,7 @@ internal sealed partial class ProxyWorker
         Schedule(client, TransactionTimer.Retransmit, Timers.T1);          // timer A (INVITE) or E
         Schedule(client, TransactionTimer.Timeout, Timers.Timeout64T1);   // timer B (INVITE) or F
         Send(client.LastSent!, destination);
+        return client;
     }
 
     /// <summary>

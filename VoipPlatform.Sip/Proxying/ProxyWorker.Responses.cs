@@ -247,7 +247,13 @@ internal sealed partial class ProxyWorker
                 TerminateClient(client);
                 Settle(client, SipStatus.RequestTimeout, null);
                 break;
-            case TransactionTimer.ProvisionalTimeout when client.State == TransactionState.Proceeding:
+            case TransactionTimer.ProvisionalTimeout when client.State == TransactionState.Trying:
+                // The next hop never answered at all: give up on it now so the plan can fail over.
+                SipTracing.End(ref client.Span, SipStatus.RequestTimeout);
+                TerminateClient(client);
+                Settle(client, SipStatus.RequestTimeout, null);
+                break;
+            case TransactionTimer.ProvisionalTimeout when client.IsInvite && client.State == TransactionState.Proceeding:
                 // Timer C: cancel the branch, and give it 64*T1 to answer the CANCEL before answering 408 ourselves.
                 SendCancel(client);
                 Schedule(client, TransactionTimer.Timeout, Timers.Timeout64T1);
