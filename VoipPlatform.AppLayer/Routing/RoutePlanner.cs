@@ -33,9 +33,10 @@ public sealed class RoutePlanner(DomainStore domains, UserStore users, NumberSto
         }
 
         // Ours: anyone may call our users and numbers (that is how inbound calls arrive).
+        // A user part that is neither a valid user nor a valid number cannot be stored, so it is unknown (and never
+        // reaches a Redis key).
         string callee = request.Callee.User;
-        if (!SipNames.IsValidUser(callee)) return RoutePlan.Reject(SipStatus.NotFound);
-        if (await users.GetAsync(domain, callee) is { } user) return await PlanForUserAsync(user, request);
+        if (SipNames.IsValidUser(callee) && await users.GetAsync(domain, callee) is { } user) return await PlanForUserAsync(user, request);
 
         if (!SipNames.IsValidNumber(callee) || await numbers.GetAsync(domain, callee) is not { } number) return RoutePlan.Reject(SipStatus.NotFound);
         if (number.User is { } numberUser)
