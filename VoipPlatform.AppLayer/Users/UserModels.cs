@@ -47,6 +47,13 @@ public sealed record StoredUser(
     public UserResponse ToResponse() => new(User, Domain, DisplayName, Enabled, NoAnswerSeconds, VoicemailEnabled, Language);
 
     public UserCredentials ToCredentials() => new(User, Domain, Ha1Md5, Ha1Sha256, Enabled);
+
+    /// <summary>The compiler's ToString would print the HA1s into any log line that formats a user; it must not.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"User = {User}, Domain = {Domain}, Enabled = {Enabled}");
+        return true;
+    }
 }
 
 /// <summary>Defaults and limits of user settings.</summary>

@@ -82,6 +82,14 @@ public sealed class UserApiTests(AppLayerFixture fixture)
     }
 
     [Fact]
+    public void A_stored_user_formats_without_its_HA1s()
+    {
+        var user = new StoredUser("1001", "d.test", "Alice", true, "md5-secret-digest", "sha-secret-digest", 20, true, "en");
+        Assert.DoesNotContain("secret-digest", user.ToString());
+        Assert.Contains("1001", user.ToString());
+    }
+
+    [Fact]
     public async Task Changing_the_password_recomputes_both_HA1s()
     {
         string domain = await fixture.CreateDomainAsync();
