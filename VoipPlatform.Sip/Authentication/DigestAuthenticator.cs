@@ -43,7 +43,7 @@ public sealed class DigestAuthenticator
     public IReadOnlyList<string> Challenges(string realm, bool stale = false)
     {
         string nonce = _nonces.Issue(realm);
-        return _options.Algorithms
+        return _options.EffectiveAlgorithms
             .Select(a => $"Digest realm=\"{realm}\", nonce=\"{nonce}\", algorithm={DigestHash.Name(a)}, qop=\"auth\"{(stale ? ", stale=true" : "")}")
             .ToArray();
     }
@@ -55,7 +55,7 @@ public sealed class DigestAuthenticator
     public DigestOutcome Verify(DigestCredentials credentials, string method, string realm, Func<string, DigestAlgorithm, string?> ha1)
     {
         if (!string.Equals(credentials.Realm, realm, StringComparison.Ordinal)) return DigestOutcome.Rejected;
-        if (!DigestHash.TryParse(credentials.Algorithm, out DigestAlgorithm algorithm) || !_options.Algorithms.Contains(algorithm)) return DigestOutcome.Rejected;
+        if (!DigestHash.TryParse(credentials.Algorithm, out DigestAlgorithm algorithm) || !_options.EffectiveAlgorithms.Contains(algorithm)) return DigestOutcome.Rejected;
         if (credentials.Qop is not null && !credentials.Qop.Equals("auth", StringComparison.OrdinalIgnoreCase)) return DigestOutcome.Rejected;
 
         bool? fresh = _nonces.IsFresh(credentials.Nonce, realm);

@@ -1,12 +1,12 @@
 using System.Net;
-using Aspire.Hosting.Testing;
 using VoipPlatform.Tests.Infrastructure;
 
 namespace VoipPlatform.Tests.AppHost;
 
 /// <summary>
-/// Real calls through the platform the AppHost starts: SIPp UAC → proxy → router → SIPp UAS. The UAS scenario
-/// fails a call unless its INVITE, ACK and BYE each carry a Via of the proxy and of the router.
+/// Real calls through the platform the AppHost starts: SIPp UAC (digest-authenticated caller) → proxy → router
+/// (registrar lookup, decision from the business-logic API) → proxy (Path) → SIPp UAS registered as the callee.
+/// The UAS scenario fails a call unless its INVITE, ACK and BYE each carry a Via of the proxy and of a router.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class EndToEndCallTests(PlatformFixture platform)
@@ -15,34 +15,18 @@ public sealed class EndToEndCallTests(PlatformFixture platform)
     private const int CallsPerSecond = 20;
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);
 
-    private IPEndPoint SipEndPoint(string resource)
-    {
-        Uri uri = platform.App.GetEndpoint(resource, "sip");
-        return new IPEndPoint(IPAddress.Loopback, uri.Port);
-    }
-
     [Fact]
-    public Task Builtin_sipp_uac_calls_all_succeed_through_proxy_and_router() =>
-        RunCalls(uacScenario: null);
-
-    [Fact]
-    public async Task Uac_honouring_record_route_sends_ack_and_bye_through_both_hops()
+    public async Task Hundred_authenticated_calls_to_a_registered_user_all_complete_through_proxy_and_routers()
     {
-        var (_, uacScenario) = SippScenarios.ThroughHops(SipEndPoint("proxy"), SipEndPoint("router"));
-        await RunCalls(uacScenario);
-    }
+        SippPhone caller = await SippPhone.CreateAsync(platform), callee = await SippPhone.CreateAsync(platform);
+        SippResult registered = await callee.RegisterAsync();
+        Assert.True(registered is { ExitCode: 0, SuccessfulCalls: 1 }, $"REGISTER: {registered}");
 
-    private async Task RunCalls(string? uacScenario)
-    {
-        IPEndPoint proxy = SipEndPoint("proxy"), router = SipEndPoint("router");
-        var (uasScenario, _) = SippScenarios.ThroughHops(proxy, router);
-        int uasPort = FreeUdpPort.Next(), uacPort = FreeUdpPort.Next();
-
-        await using var uas = SippRun.Start("-sf", uasScenario, "-i", "127.0.0.1", "-p", uasPort.ToString(), "-m", Calls.ToString());
+        IPEndPoint proxy = platform.SipEndPoint("proxy");
+        var (uasScenario, _) = SippScenarios.ThroughHops(proxy, platform.SipEndPoint("router"), platform.SipEndPoint("router2"));
+        await using var uas = callee.Answer(uasScenario, Calls);
         await Task.Delay(300);
-        string[] uacArguments = uacScenario is null ? ["-sn", "uac"] : ["-sf", uacScenario];
-        await using var uac = SippRun.Start([.. uacArguments, $"127.0.0.1:{uasPort}", "-i", "127.0.0.1", "-p", uacPort.ToString(),
-            "-rsa", proxy.ToString(), "-m", Calls.ToString(), "-r", CallsPerSecond.ToString()]);
+        await using var uac = caller.Call(callee.User, Calls, CallsPerSecond);
 
         SippResult uacResult = await uac.WaitAsync(RunLimit);
         SippResult uasResult = await uas.WaitAsync(TimeSpan.FromSeconds(20));

@@ -22,11 +22,24 @@ public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
-    /// <summary>Forces the no-container path; skips the docker probe and DCP's wait for a runtime.</summary>
+    /// <summary>
+    /// Where the routers send application branches: Asterisk cannot run here, so tests put a SIPp standing in for
+    /// it on this port.
+    /// </summary>
+    public static readonly int ApplicationServerPort = Infrastructure.FreeUdpPort.Next();
+
+    /// <summary>The demo domain the API seeds at start (docs/business-logic-api.md).</summary>
+    public const string Domain = "voip.local";
+
+    /// <summary>
+    /// Forces the no-container path (skips the docker probe and DCP's wait for a runtime) and points application
+    /// branches at <see cref="ApplicationServerPort"/>.
+    /// </summary>
     private static readonly string[] AppHostArgs =
     [
         "--VoipPlatform:ContainerRuntime=none",
         "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
+        $"--VoipPlatform:ApplicationServers:0=127.0.0.1:{ApplicationServerPort}",
     ];
 
     /// <summary>Resources every platform test can rely on once the fixture is up.</summary>
@@ -62,6 +75,18 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>HTTP client for a project's endpoint (randomised proxied port in tests).</summary>
     public HttpClient CreateHttpClient(string resourceName, string endpointName = "http") =>
         App.CreateHttpClient(resourceName, endpointName);
+
+    /// <summary>Where a project's SIP endpoint listens.</summary>
+    public System.Net.IPEndPoint SipEndPoint(string resourceName) =>
+        new(System.Net.IPAddress.Loopback, App.GetEndpoint(resourceName, "sip").Port);
+
+    /// <summary>Stops or starts a resource as the dashboard's buttons do.</summary>
+    public async Task ExecuteCommandAsync(string resourceName, string command)
+    {
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(resourceName, command);
+        if (!result.Success) throw new InvalidOperationException($"{command} on {resourceName} failed: {result.Message}");
+    }
 
     /// <summary>Waits, bounded, until <paramref name="resourceName"/> reports healthy.</summary>
     public async Task WaitForHealthyAsync(string resourceName, TimeSpan timeout)

@@ -40,6 +40,20 @@ public sealed class PlatformStartupTests(PlatformFixture platform)
 
         Assert.Equal("5060", environment["Sip__Port"]);
         Assert.Equal("udp://localhost:5070", environment["services__router__sip__0"]);
+        Assert.Equal("udp://localhost:5071", environment["services__router2__sip__0"]);
+    }
+
+    [Fact]
+    public async Task Router_replicas_share_redis_and_the_digest_nonce_secret()
+    {
+        var first = await platform.GetEnvironmentAsync("router");
+        var second = await platform.GetEnvironmentAsync("router2");
+
+        Assert.Equal("127.0.0.1:6380", first["ConnectionStrings__redis"]);
+        Assert.Equal(first["ConnectionStrings__redis"], second["ConnectionStrings__redis"]);
+        Assert.True(Convert.FromBase64String(first["Sip__Digest__NonceSecret"]).Length >= 32);
+        Assert.Equal(first["Sip__Digest__NonceSecret"], second["Sip__Digest__NonceSecret"]);
+        Assert.NotEqual(first["Sip__Port"], second["Sip__Port"]);
     }
 
     [Fact]

@@ -2,22 +2,44 @@ using System.Net;
 
 namespace VoipPlatform.Tests.Infrastructure;
 
-/// <summary>The SIPp scenarios under <c>Scenarios/</c>, with the hop addresses they check filled in.</summary>
+/// <summary>The SIPp scenarios under <c>Scenarios/</c>, with the values they check filled in.</summary>
 public static class SippScenarios
 {
-    /// <summary>Writes the UAS and UAC scenarios for a call through <paramref name="proxy"/> then <paramref name="router"/>.</summary>
-    public static (string Uas, string Uac) ThroughHops(IPEndPoint proxy, IPEndPoint router)
+    /// <summary>
+    /// The UAS and UAC scenarios for a call through <paramref name="proxy"/> then one of <paramref name="routers"/>
+    /// (any replica may carry a call).
+    /// </summary>
+    public static (string Uas, string Uac) ThroughHops(IPEndPoint proxy, params IPEndPoint[] routers)
     {
-        string directory = Directory.CreateTempSubdirectory("vp-sipp-").FullName;
-        return (Write("uas-through-hops.xml", directory, proxy, router), Write("uac-record-route.xml", directory, proxy, router));
+        var values = new Dictionary<string, string>
+        {
+            ["PROXY_HOSTPORT"] = Escape(proxy),
+            ["ROUTER_HOSTPORT"] = routers.Length == 1 ? Escape(routers[0]) : $"({string.Join('|', routers.Select(Escape))})",
+        };
+        return (Write("uas-through-hops.xml", values), Write("uac-record-route.xml", values));
     }
 
-    private static string Write(string name, string directory, IPEndPoint proxy, IPEndPoint router)
+    /// <summary>REGISTER with digest authentication whose authenticated attempt must get <paramref name="expectedStatus"/>.</summary>
+    public static string Register(int expectedStatus) => Write("register.xml", new() { ["EXPECTED_STATUS"] = expectedStatus.ToString() });
+
+    /// <summary>A call that answers the 407 challenge and must then be answered 200.</summary>
+    public static string AuthenticatedCall() => Write("uac-authenticated-call.xml", []);
+
+    /// <summary>An application server stand-in that fails the call unless it is told to run <paramref name="application"/> on <paramref name="mailbox"/>.</summary>
+    public static string ApplicationStandIn(string application, string mailbox) =>
+        Write("uas-application.xml", new() { ["APPLICATION"] = application, ["MAILBOX"] = mailbox });
+
+    /// <summary>A phone that answers 486.</summary>
+    public static string Busy() => Write("uas-busy.xml", []);
+
+    /// <summary>A phone that rings and must be cancelled.</summary>
+    public static string RingingUntilCancelled() => Write("uas-ringing-cancelled.xml", []);
+
+    private static string Write(string name, Dictionary<string, string> values)
     {
-        string text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Scenarios", name))
-            .Replace("PROXY_HOSTPORT", Escape(proxy))
-            .Replace("ROUTER_HOSTPORT", Escape(router));
-        string path = Path.Combine(directory, name);
+        string text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Scenarios", name));
+        foreach (var (placeholder, value) in values) text = text.Replace(placeholder, value);
+        string path = Path.Combine(Directory.CreateTempSubdirectory("vp-sipp-").FullName, name);
         File.WriteAllText(path, text);
         return path;
     }

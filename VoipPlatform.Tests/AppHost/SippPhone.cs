@@ -1,0 +1,46 @@
+using System.Net;
+using VoipPlatform.Tests.Infrastructure;
+
+namespace VoipPlatform.Tests.AppHost;
+
+/// <summary>
+/// A SIPp "phone" of one platform user on its own port: it registers through the proxy (digest auth), then a UAS
+/// scenario on the same port receives the calls the platform routes to that registration.
+/// </summary>
+public sealed class SippPhone(PlatformFixture platform, string user, string password)
+{
+    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(30);
+
+    public string User => user;
+
+    public int Port { get; } = FreeUdpPort.Next();
+
+    private IPEndPoint Proxy => platform.SipEndPoint("proxy");
+
+    /// <summary>Registers (or with <paramref name="expires"/> 0 unregisters) this phone's Contact.</summary>
+    public async Task<SippResult> RegisterAsync(int expires = 300, string? withPassword = null, int expectedStatus = 200)
+    {
+        await using var run = SippRun.Start("-sf", SippScenarios.Register(expectedStatus), Proxy.ToString(),
+            "-i", "127.0.0.1", "-p", Port.ToString(), "-s", user, "-au", user, "-ap", withPassword ?? password,
+            "-set", "domain", PlatformFixture.Domain, "-set", "expires", expires.ToString(), "-m", "1");
+        return await run.WaitAsync(RunLimit);
+    }
+
+    /// <summary>Starts a UAS scenario on this phone's port for <paramref name="calls"/> calls.</summary>
+    public SippRun Answer(string scenario, int calls = 1) =>
+        SippRun.Start("-sf", scenario, "-i", "127.0.0.1", "-p", Port.ToString(), "-m", calls.ToString());
+
+    /// <summary>Calls <paramref name="callee"/> (user part in the seeded domain) from this phone's user, answering the 407.</summary>
+    public SippRun Call(string callee, int calls = 1, int callsPerSecond = 10) =>
+        SippRun.Start("-sf", SippScenarios.AuthenticatedCall(), Proxy.ToString(),
+            "-i", "127.0.0.1", "-p", FreeUdpPort.Next().ToString(), "-s", user, "-au", user, "-ap", password,
+            "-set", "domain", PlatformFixture.Domain, "-set", "callee", callee,
+            "-m", calls.ToString(), "-r", callsPerSecond.ToString());
+
+    /// <summary>A phone of a new user made through the API.</summary>
+    public static async Task<SippPhone> CreateAsync(PlatformFixture platform)
+    {
+        var (user, password) = await PlatformUsers.CreateAsync(platform);
+        return new SippPhone(platform, user, password);
+    }
+}
