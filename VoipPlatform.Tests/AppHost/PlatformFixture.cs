@@ -80,14 +80,6 @@ public sealed class PlatformFixture : IAsyncLifetime
     public System.Net.IPEndPoint SipEndPoint(string resourceName) =>
         new(System.Net.IPAddress.Loopback, App.GetEndpoint(resourceName, "sip").Port);
 
-    /// <summary>Stops or starts a resource as the dashboard's buttons do.</summary>
-    public async Task ExecuteCommandAsync(string resourceName, string command)
-    {
-        var commands = App.Services.GetRequiredService<ResourceCommandService>();
-        var result = await commands.ExecuteCommandAsync(resourceName, command);
-        if (!result.Success) throw new InvalidOperationException($"{command} on {resourceName} failed: {result.Message}");
-    }
-
     /// <summary>Waits, bounded, until <paramref name="resourceName"/> reports healthy.</summary>
     public async Task WaitForHealthyAsync(string resourceName, TimeSpan timeout)
     {

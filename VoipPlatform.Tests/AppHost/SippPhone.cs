@@ -7,15 +7,18 @@ namespace VoipPlatform.Tests.AppHost;
 /// A SIPp "phone" of one platform user on its own port: it registers through the proxy (digest auth), then a UAS
 /// scenario on the same port receives the calls the platform routes to that registration.
 /// </summary>
-public sealed class SippPhone(PlatformFixture platform, string user, string password)
+public sealed class SippPhone(PlatformFixture platform, string user, string password, IPEndPoint? proxy = null)
 {
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(30);
 
     public string User => user;
 
+    public string Password => password;
+
     public int Port { get; } = FreeUdpPort.Next();
 
-    private IPEndPoint Proxy => platform.SipEndPoint("proxy");
+    /// <summary>The edge proxy this phone uses: the platform's, unless a test runs its own.</summary>
+    private IPEndPoint Proxy => proxy ?? platform.SipEndPoint("proxy");
 
     /// <summary>Registers (or with <paramref name="expires"/> 0 unregisters) this phone's Contact.</summary>
     public async Task<SippResult> RegisterAsync(int expires = 300, string? withPassword = null, int expectedStatus = 200)
@@ -38,9 +41,9 @@ public sealed class SippPhone(PlatformFixture platform, string user, string pass
             "-m", calls.ToString(), "-r", callsPerSecond.ToString());
 
     /// <summary>A phone of a new user made through the API.</summary>
-    public static async Task<SippPhone> CreateAsync(PlatformFixture platform)
+    public static async Task<SippPhone> CreateAsync(PlatformFixture platform, IPEndPoint? proxy = null)
     {
         var (user, password) = await PlatformUsers.CreateAsync(platform);
-        return new SippPhone(platform, user, password);
+        return new SippPhone(platform, user, password, proxy);
     }
 }
