@@ -13,8 +13,8 @@ public sealed class EdgeRoutingOptions
     public string[] Routers { get; set; } = [];
 
     /// <summary>
-    /// How long a router may leave a new request without any answer (routers send 100 Trying at once) before the
-    /// proxy tries the next router.
+    /// How long a router may leave a new INVITE without any answer (routers send 100 Trying at once) before the
+    /// proxy tries the next router. Other requests move on after Timer F (32 s) or a 503.
     /// </summary>
     public TimeSpan RouterAnswerTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

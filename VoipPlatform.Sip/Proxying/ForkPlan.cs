@@ -24,8 +24,10 @@ public sealed record ForkPlan(IReadOnlyList<ForkStep> Steps);
 /// <param name="FinalReason">Reason phrase for <see cref="FinalStatus"/>.</param>
 /// <param name="EmptyStatus">The failure status of a step without branches (480: nobody to ring).</param>
 /// <param name="AnswerTimeout">
-/// How long a branch may stay silent — no response at all, not even 100 — before it counts as 408 and is
-/// abandoned: a dead next hop is detected in about a second instead of Timer B's 32 (Kamailio's <c>fr_timer</c>).
+/// How long an INVITE branch may stay silent — no response at all, not even the 100 Trying every stateful hop sends
+/// at once — before it counts as 408 and is abandoned: a dead next hop is detected in a second or two instead of
+/// Timer B's 32 (Kamailio's <c>fr_timer</c>). Not applied to other methods: a next hop may take its time over a
+/// REGISTER without sending anything first (RFC 4320 forbids an early 100), so there Timer F decides.
 /// <see cref="TimeSpan.Zero"/> leaves it to the transaction timers.
 /// </param>
 public sealed record ForkStep(

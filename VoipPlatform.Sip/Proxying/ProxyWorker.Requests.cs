@@ -238,7 +238,7 @@ internal sealed partial class ProxyWorker
             server.PendingBranches++;
             ClientTransaction client = StartBranch(server, branch.Destination, branch);
             // Until the first response the provisional slot is free: it times the silence (timer C takes it over later).
-            if (step.AnswerTimeout > TimeSpan.Zero) Schedule(client, TransactionTimer.ProvisionalTimeout, step.AnswerTimeout);
+            if (step.AnswerTimeout > TimeSpan.Zero && client.IsInvite) Schedule(client, TransactionTimer.ProvisionalTimeout, step.AnswerTimeout);
         }
         if (server.PendingBranches == 0)
         {

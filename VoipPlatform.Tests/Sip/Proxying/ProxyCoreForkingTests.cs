@@ -145,6 +145,39 @@ public sealed class ProxyCoreForkingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_silent_invite_branch_is_abandoned_after_the_answer_timeout_and_the_next_step_runs()
+    {
+        _router.Decide = () => RoutingDecision.Fork(new ForkPlan([
+            new ForkStep([new ForkBranch(_a.EndPoint)], TimeSpan.Zero, BusyOrTimeout, AnswerTimeout: TimeSpan.FromSeconds(2)),
+            Step(TimeSpan.Zero, new ForkBranch(_b.EndPoint))]));
+
+        _uac.Send(Invite(), _hop.EndPoint);
+        Assert.NotNull(await _a.ReceiveUntilAsync("INVITE", Wait)); // and A never answers
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await _b.ReceiveUntilAsync("INVITE", TimeSpan.FromMilliseconds(200)));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.NotNull(await _b.ReceiveUntilAsync("INVITE", Wait));
+    }
+
+    [Fact]
+    public async Task A_slow_non_invite_branch_is_not_abandoned_by_the_answer_timeout()
+    {
+        _router.Decide = () => RoutingDecision.Fork(new ForkPlan([
+            new ForkStep([new ForkBranch(_a.EndPoint)], TimeSpan.Zero, BusyOrTimeout, AnswerTimeout: TimeSpan.FromSeconds(2)),
+            Step(TimeSpan.Zero, new ForkBranch(_b.EndPoint))]));
+
+        _uac.Send(Invite("REGISTER"), _hop.EndPoint);
+        string atA = (await _a.ReceiveUntilAsync("REGISTER", Wait))!;
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Null(await _b.ReceiveUntilAsync("REGISTER", TimeSpan.FromMilliseconds(300)));
+
+        _a.Send(Answer(atA, "200 OK", "a"), _hop.EndPoint);
+        Assert.NotNull(await _uac.ReceiveUntilAsync("SIP/2.0 200", Wait));
+    }
+
+    [Fact]
     public async Task A_step_without_branches_fails_over_as_480()
     {
         _router.Decide = () => RoutingDecision.Fork(new ForkPlan([
