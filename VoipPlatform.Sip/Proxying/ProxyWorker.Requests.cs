@@ -85,7 +85,11 @@ internal sealed partial class ProxyWorker
             SendProvisional(server, ResponseBuilder.Build(request, SipStatus.Trying), SipStatus.Trying);
         }
 
+        // The policy runs inside the request's span, so what it calls (the business-logic API over HTTP) joins the
+        // call's trace as a child; the async flow keeps that context, the worker drops it right after.
+        Activity.Current = server.Span;
         ValueTask<RoutingDecision> decision = AskRouter(request, source, route);
+        Activity.Current = null;
         if (decision.IsCompletedSuccessfully) Execute(server, decision.Result);
         else AwaitDecision(server, decision);
     }

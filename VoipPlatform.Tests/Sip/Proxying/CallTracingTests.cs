@@ -76,4 +76,36 @@ public sealed partial class CallTracingTests : IDisposable
         }
         Assert.Equal(calls, serverSpans.Select(s => s.TraceId).Distinct().Count());
     }
+
+    /// <summary>Records the ambient activity a policy sees before and after an await, then forwards.</summary>
+    private sealed class ContextCapturingRouter(IPEndPoint next) : VoipPlatform.Sip.Proxying.ISipRequestRouter
+    {
+        public TaskCompletionSource<(Activity? Before, Activity? After)> Seen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<VoipPlatform.Sip.Proxying.RoutingDecision> RouteAsync(VoipPlatform.Sip.Messages.SipMessage request, VoipPlatform.Sip.Proxying.RoutingContext context)
+        {
+            Activity? before = Activity.Current;
+            await Task.Delay(10); // like an HTTP call to the business-logic API
+            Seen.TrySetResult((before, Activity.Current));
+            return VoipPlatform.Sip.Proxying.RoutingDecision.Forward(next);
+        }
+    }
+
+    [Fact]
+    public async Task What_the_routing_policy_calls_is_a_child_of_the_request_span_even_across_awaits()
+    {
+        using var downstream = new UdpPeer();
+        using var uac = new UdpPeer();
+        var policy = new ContextCapturingRouter(downstream.EndPoint);
+        await using var hop = InProcessHop.Start(policy);
+
+        uac.Send(SipRequests.Invite(uac.EndPoint, "127.0.0.1"), hop.EndPoint);
+        var (before, after) = await policy.Seen.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.NotNull(before);
+        Assert.Equal(ActivityKind.Server, before.Kind);
+        Assert.Equal("INVITE", before.GetTagItem("sip.method"));
+        Assert.Same(before, after);
+        Assert.NotNull(await downstream.ReceiveUntilAsync("INVITE", TimeSpan.FromSeconds(3)));
+    }
 }
