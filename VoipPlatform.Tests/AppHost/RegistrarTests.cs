@@ -1,0 +1,73 @@
+using VoipPlatform.Tests.Infrastructure;
+
+namespace VoipPlatform.Tests.AppHost;
+
+/// <summary>
+/// The registrar (RFC 3261 section 10.3, RFC 3327) through the platform's proxy and routers, with REGISTERs written by
+/// hand and authenticated with SHA-256 digest (RFC 8760).
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class RegistrarTests(PlatformFixture platform)
+{
+    private async Task<RawRegistration> NewUserAsync()
+    {
+        var (user, password) = await PlatformUsers.CreateAsync(platform);
+        return new RawRegistration(new UdpPeer(), platform.SipEndPoint("proxy"), user, password);
+    }
+
+    private static string[] Contacts(string response) =>
+        response.Split("\r\n").Where(line => line.StartsWith("Contact:")).ToArray();
+
+    [Fact]
+    public async Task Several_contacts_register_each_with_its_own_expiry_and_the_edge_path_is_echoed()
+    {
+        using RawRegistration phone = await NewUserAsync();
+
+        string ok = await phone.SendAsync("Contact: <sip:desk@127.0.0.1:7001>;expires=600\r\nContact: <sip:mobile@127.0.0.1:7002>\r\n", expires: "120");
+
+        Assert.StartsWith("SIP/2.0 200", ok);
+        string[] contacts = Contacts(ok);
+        Assert.Equal(2, contacts.Length);
+        Assert.Contains(contacts, c => c.StartsWith("Contact: <sip:desk@127.0.0.1:7001>;expires=") && int.Parse(c.Split("expires=")[1]) is > 590 and <= 600);
+        Assert.Contains(contacts, c => c.StartsWith("Contact: <sip:mobile@127.0.0.1:7002>;expires=") && int.Parse(c.Split("expires=")[1]) is > 110 and <= 120);
+        Assert.Contains($"Path: <sip:{platform.SipEndPoint("proxy")};lr>", ok);
+    }
+
+    [Fact]
+    public async Task A_register_without_contact_is_a_query_and_the_wildcard_removes_every_binding()
+    {
+        using RawRegistration phone = await NewUserAsync();
+        await phone.SendAsync("Contact: <sip:a@127.0.0.1:7003>\r\nContact: <sip:b@127.0.0.1:7004>\r\n");
+
+        Assert.Equal(2, Contacts(await phone.SendAsync("")).Length);
+
+        string removed = await phone.SendAsync("Contact: *\r\n", expires: "0");
+        Assert.StartsWith("SIP/2.0 200", removed);
+        Assert.Empty(Contacts(removed));
+        Assert.Empty(Contacts(await phone.SendAsync("")));
+    }
+
+    [Fact]
+    public async Task Too_short_a_registration_gets_423_with_min_expires_and_the_wildcard_needs_expires_0()
+    {
+        using RawRegistration phone = await NewUserAsync();
+
+        string brief = await phone.SendAsync("Contact: <sip:a@127.0.0.1:7005>\r\n", expires: "5");
+        Assert.StartsWith("SIP/2.0 423", brief);
+        Assert.Contains("Min-Expires: 60\r\n", brief);
+
+        Assert.StartsWith("SIP/2.0 400", await phone.SendAsync("Contact: *\r\n", expires: "60"));
+    }
+
+    [Fact]
+    public async Task Unauthenticated_call_from_a_domain_the_platform_does_not_serve_is_refused_with_403()
+    {
+        using var stranger = new UdpPeer();
+
+        stranger.Send(SipRequests.Invite(stranger.EndPoint, "relay-me.example"), platform.SipEndPoint("proxy"));
+
+        string? final = await stranger.ReceiveUntilAsync("SIP/2.0 4", TimeSpan.FromSeconds(10));
+        Assert.NotNull(final);
+        Assert.StartsWith("SIP/2.0 403", final);
+    }
+}
