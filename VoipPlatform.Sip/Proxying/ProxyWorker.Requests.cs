@@ -550,8 +550,9 @@ internal sealed partial class ProxyWorker
     private void RelayStatelessly(SipMessage request, IPEndPoint source, bool removeTopRoute, ActivityContext parent, in RoutingDecision decision)
     {
         using Activity? span = SipTracing.StartServerSpan(request, parent, source);
-        // A stateless relay cannot fork: a plan, like no decision at all, is a routing error here.
-        IPEndPoint? destination = decision.Destination;
+        // A stateless relay cannot fork or fail over: of a plan it takes the first branch (e.g. the first of the
+        // routers the edge would try), as it is.
+        IPEndPoint? destination = decision.Destination ?? decision.Plan?.Steps.SelectMany(step => step.Branches).FirstOrDefault()?.Destination;
         if (destination is null || !MayForwardTo(request, destination))
         {
             int status = destination is not null ? SipStatus.Forbidden
