@@ -178,6 +178,16 @@ public sealed class ProxyCoreForkingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_ack_relayed_without_state_follows_the_first_branch_of_a_plan()
+    {
+        _router.Decide = () => RoutingDecision.Fork(new ForkPlan([Step(TimeSpan.Zero, new ForkBranch(_a.EndPoint)), Step(TimeSpan.Zero, new ForkBranch(_b.EndPoint))]));
+
+        _uac.Send(Invite("ACK").Replace("To: <sip:bob@example.test>", "To: <sip:bob@example.test>;tag=b2"), _hop.EndPoint);
+
+        Assert.NotNull(await _a.ReceiveUntilAsync("ACK", Wait));
+    }
+
+    [Fact]
     public async Task A_step_without_branches_fails_over_as_480()
     {
         _router.Decide = () => RoutingDecision.Fork(new ForkPlan([
