@@ -6,12 +6,16 @@ using System.Text;
 namespace VoipPlatform.Sip.Authentication;
 
 /// <summary>
-/// Stateless nonces: the issue time and an HMAC over it and the realm, so any replica sharing the secret can check a
-/// nonce without having stored it, and an expired one is recognised as ours (stale) rather than forged.
+/// Stateless nonces: the issue time, random bytes, and an HMAC over both and the realm, so any replica sharing the
+/// secret can check a nonce without having stored it, and an expired one is recognised as ours (stale) rather than
+/// forged. The random part makes every challenge unique: two callers challenged in the same millisecond must not
+/// share a nonce, or the first one's nonce-count would make the second's look like a replay.
 /// </summary>
 internal sealed class NonceIssuer
 {
     private const int TimestampBytes = 8;
+    private const int RandomBytes = 8;
+    private const int SignedBytes = TimestampBytes + RandomBytes;
     private const int MacBytes = 16;
     private readonly byte[] _secret;
     private readonly TimeProvider _time;
@@ -27,28 +31,29 @@ internal sealed class NonceIssuer
 
     public string Issue(string realm)
     {
-        Span<byte> nonce = stackalloc byte[TimestampBytes + MacBytes];
+        Span<byte> nonce = stackalloc byte[SignedBytes + MacBytes];
         BinaryPrimitives.WriteInt64BigEndian(nonce, _time.GetUtcNow().ToUnixTimeMilliseconds());
-        Mac(nonce[..TimestampBytes], realm, nonce[TimestampBytes..]);
+        RandomNumberGenerator.Fill(nonce[TimestampBytes..SignedBytes]);
+        Mac(nonce[..SignedBytes], realm, nonce[SignedBytes..]);
         return Base64Url.EncodeToString(nonce);
     }
 
     /// <summary>Null when the nonce is not one of ours for this realm; otherwise whether it is still fresh.</summary>
     public bool? IsFresh(string nonce, string realm)
     {
-        Span<byte> bytes = stackalloc byte[TimestampBytes + MacBytes];
-        if (!Base64Url.TryDecodeFromChars(nonce, bytes, out int written) || written != bytes.Length) return null;
+        Span<byte> bytes = stackalloc byte[SignedBytes + MacBytes];
+        if (nonce.Length > 64 || !Base64Url.TryDecodeFromChars(nonce, bytes, out int written) || written != bytes.Length) return null;
         Span<byte> expected = stackalloc byte[MacBytes];
-        Mac(bytes[..TimestampBytes], realm, expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[TimestampBytes..])) return null;
+        Mac(bytes[..SignedBytes], realm, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[SignedBytes..])) return null;
         var issued = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(bytes));
         TimeSpan age = _time.GetUtcNow() - issued;
         return age >= TimeSpan.Zero && age <= _lifetime;
     }
 
-    private void Mac(ReadOnlySpan<byte> timestamp, string realm, Span<byte> destination)
+    private void Mac(ReadOnlySpan<byte> signed, string realm, Span<byte> destination)
     {
-        byte[] input = [.. timestamp, .. Encoding.UTF8.GetBytes(realm)];
+        byte[] input = [.. signed, .. Encoding.UTF8.GetBytes(realm)];
         Span<byte> full = stackalloc byte[32];
         HMACSHA256.HashData(_secret, input, full);
         full[..MacBytes].CopyTo(destination);

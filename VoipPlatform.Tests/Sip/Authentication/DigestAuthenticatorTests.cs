@@ -83,6 +83,18 @@ public class DigestAuthenticatorTests
         Assert.Equal(DigestOutcome.Authenticated, Create(secret).Verify(Answer(challenge, DigestAlgorithm.Sha256), "REGISTER", Realm, StoredHa1));
     }
 
+    [Fact]
+    public void Two_callers_challenged_at_the_same_instant_get_different_nonces_and_both_authenticate()
+    {
+        // The clock does not move: a timestamp-only nonce would be shared, and the second caller's nc=1 would look
+        // like a replay of the first's.
+        string first = _authenticator.Challenges(Realm)[0], second = _authenticator.Challenges(Realm)[0];
+
+        Assert.NotEqual(NonceOf(first), NonceOf(second));
+        Assert.Equal(DigestOutcome.Authenticated, _authenticator.Verify(Answer(first, DigestAlgorithm.Sha256), "REGISTER", Realm, StoredHa1));
+        Assert.Equal(DigestOutcome.Authenticated, _authenticator.Verify(Answer(second, DigestAlgorithm.Sha256), "REGISTER", Realm, StoredHa1));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("c2hvcnQ=")]
