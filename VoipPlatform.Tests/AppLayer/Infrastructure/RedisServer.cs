@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using VoipPlatform.Tests.Infrastructure;
 
 namespace VoipPlatform.Tests.AppLayer.Infrastructure;
 
@@ -10,15 +10,11 @@ namespace VoipPlatform.Tests.AppLayer.Infrastructure;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly LoopbackServerProcess _process;
 
-    private RedisServer(Process process, int port)
-    {
-        _process = process;
-        EndPoint = new IPEndPoint(IPAddress.Loopback, port);
-    }
+    private RedisServer(LoopbackServerProcess process) => _process = process;
 
-    public IPEndPoint EndPoint { get; }
+    public IPEndPoint EndPoint => _process.EndPoint;
 
     /// <summary>The StackExchange.Redis / Aspire connection string.</summary>
     public string ConnectionString => $"{EndPoint.Address}:{EndPoint.Port}";
@@ -26,39 +22,8 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync()
     {
         int port = FreeTcpPort();
-        var info = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-        var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start; install redis-server");
-        // Drain the pipes so a chatty server can never block on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
-        await server.WaitUntilListeningAsync();
-        return server;
-    }
-
-    private async Task WaitUntilListeningAsync()
-    {
-        for (int i = 0; i < 100; i++)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}");
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await probe.ConnectAsync(EndPoint);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new TimeoutException("redis-server did not start listening");
+        string[] arguments = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"];
+        return new RedisServer(await LoopbackServerProcess.StartAsync("redis-server", arguments, port, "redis-server"));
     }
 
     private static int FreeTcpPort()
@@ -68,13 +33,5 @@ public sealed class RedisServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
