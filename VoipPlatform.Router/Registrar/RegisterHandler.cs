@@ -70,18 +70,16 @@ public sealed class RegisterHandler(RequestAuthenticator authenticator, Business
             upserts.Add(new Binding(contact.Uri, path, now + expires, request.CallId, request.CSeq));
         }
 
-        IReadOnlyList<Binding> current = contacts.Length == 0 ? await store.GetAsync(user, domain) : await Apply(user, domain, upserts, removals);
-        if (current.Count > _options.MaxContactsPerUser)
-        {
-            await store.ApplyAsync(user, domain, [], upserts.Select(b => b.Contact).ToArray(), removeAll: false);
-            return RoutingDecision.Reject(SipStatus.Forbidden, "Too many contacts");
-        }
+        IReadOnlyList<Binding> before = await store.GetAsync(user, domain);
+        if (contacts.Length == 0) return Registered(request, before); // a query (RFC 3261 section 10.2.3)
+
+        int after = before.Select(b => b.Contact).Union(upserts.Select(b => b.Contact)).Except(removals).Count();
+        if (after > _options.MaxContactsPerUser) return RoutingDecision.Reject(SipStatus.Forbidden, "Too many contacts");
+
+        IReadOnlyList<Binding> current = await store.ApplyAsync(user, domain, upserts, removals, removeAll: false);
         logger.LogInformation("{User}@{Domain} has {Count} binding(s)", user, domain, current.Count);
         return Registered(request, current);
     }
-
-    private Task<IReadOnlyList<Binding>> Apply(string user, string domain, List<Binding> upserts, List<string> removals) =>
-        store.ApplyAsync(user, domain, upserts, removals, removeAll: false);
 
     /// <summary>200 with every current binding and its remaining time; Path echoed when the UA supports it (RFC 3327 section 5.3).</summary>
     private RoutingDecision Registered(RequestFacts request, IReadOnlyList<Binding> bindings)

@@ -60,6 +60,16 @@ public sealed class RegistrarTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task More_contacts_than_allowed_are_refused_and_nothing_is_stored()
+    {
+        using RawRegistration phone = await NewUserAsync();
+        string tooMany = string.Concat(Enumerable.Range(0, 11).Select(i => $"Contact: <sip:d{i}@127.0.0.1:{7100 + i}>\r\n")); // Router:MaxContactsPerUser is 10
+
+        Assert.StartsWith("SIP/2.0 403", await phone.SendAsync(tooMany));
+        Assert.Empty(Contacts(await phone.SendAsync("")));
+    }
+
+    [Fact]
     public async Task Unauthenticated_call_from_a_domain_the_platform_does_not_serve_is_refused_with_403()
     {
         using var stranger = new UdpPeer();
