@@ -1,6 +1,7 @@
 using System.Net;
 using VoipPlatform.Sip.Messages;
 using Microsoft.Extensions.Options;
+using VoipPlatform.Sip.Parsing;
 using VoipPlatform.Sip.Proxying;
 
 namespace VoipPlatform.Proxy.Routing;
@@ -48,7 +49,7 @@ public sealed class EdgeRequestRouter : ISipRequestRouter
 
         // A router sent this here through our Path or Record-Route entry (a call to a registered user): it goes
         // out to the Request-URI, the user's Contact. Only a router may ask that, or the edge would be an open relay.
-        if (context.RoutedToSelf && IsRouter(context.Source))
+        if (context.RoutedToSelf && CameFromRouter(request, context.Source))
         {
             if (context.RouteNextHop is { } onward) return RoutingDecision.Forward(onward);
             return SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? contact)
@@ -62,7 +63,20 @@ public sealed class EdgeRequestRouter : ISipRequestRouter
         return _routers.Length == 1 ? RoutingDecision.Forward(_routers[0]) : RoutingDecision.Fork(_plans[index]);
     }
 
-    private bool IsRouter(IPEndPoint source) => Array.IndexOf(_routers, source) >= 0;
+    /// <summary>
+    /// A router's request comes from a router's address, with that router's SIP endpoint in its top Via. The source
+    /// port alone would not do: over TCP it is an ephemeral one.
+    /// </summary>
+    private bool CameFromRouter(SipMessage request, IPEndPoint source)
+    {
+        ViaValue via = request.TopVia;
+        if (!via.IsValid || !SipTargets.TryResolve(via.Host, via.Port, out IPEndPoint? sentBy)) return false;
+        foreach (IPEndPoint router in _routers)
+        {
+            if (router.Equals(sentBy) && router.Address.Equals(source.Address)) return true;
+        }
+        return false;
+    }
 
     /// <summary>The <c>sip</c> endpoints Aspire injects for every resource named <c>router*</c> (one per replica).</summary>
     private static string[] AspireRouterEndpoints(IConfiguration configuration) =>

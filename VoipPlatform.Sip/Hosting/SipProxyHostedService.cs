@@ -24,7 +24,7 @@ internal sealed class SipProxyHostedService(
     {
         SipTransportOptions options = transportOptions.Value;
         var egress = new EgressPolicy(options.EgressAllowList);
-        var transport = new UdpSipTransport(options, egress, loggers.CreateLogger<UdpSipTransport>());
+        var transport = new SipTransport(options, egress, loggers);
         var flood = new FloodGuard(floodOptions.Value, time, loggers.CreateLogger<FloodGuard>());
         _core = new SipProxyCore(transport, router, proxyOptions.Value, options.AdvertisedAddress, time, loggers.CreateLogger<SipProxyCore>(), flood);
         loggers.CreateLogger<SipProxyHostedService>().LogInformation("SIP egress allowed to {Networks}", string.Join(", ", egress.AllowedNetworks));

@@ -5,6 +5,7 @@ using VoipPlatform.Sip.Diagnostics;
 using VoipPlatform.Sip.Messages;
 using VoipPlatform.Sip.Parsing;
 using VoipPlatform.Sip.Transactions;
+using VoipPlatform.Sip.Transport;
 using VoipPlatform.Sip.Writing;
 
 namespace VoipPlatform.Sip.Proxying;
@@ -213,6 +214,9 @@ internal sealed partial class ProxyWorker
 
     private const string DestinationNotAllowed = "Destination not allowed";
 
+    /// <summary>What forwarding adds at most beyond the extra headers: Via, Record-Route with trace context, trace header.</summary>
+    private const int ForwardingOverhead = 400;
+
     /// <summary>The egress allow-list, applied to every destination a routing policy picks.</summary>
     private bool MayForwardTo(SipMessage request, IPEndPoint destination)
     {
@@ -342,24 +346,27 @@ internal sealed partial class ProxyWorker
 
         Span<char> clientKey = stackalloc char[BranchLength];
         TransactionKeys.WriteClientKey(branchId, isCancel: false, clientKey);
+        // Decided before writing, because the Via names it: big requests go over TCP (RFC 3261 section 18.1.1).
+        SipProtocol protocol = _transport.ChooseProtocol(destination, request.Length + ForwardingOverhead + (branch?.HeaderLines.Length ?? 0), isRequest: true);
         var client = new ClientTransaction(clientKey.ToString(), server.IsInvite, destination, server)
         {
             State = TransactionState.Trying,
             Interval = Timers.T1,
             Step = server.Step,
+            Protocol = protocol,
         };
         client.Span = SipTracing.StartClientSpan(request, server.Span, destination);
 
         bool recordRoute = _options.RecordRoute && IsDialogCreating(request);
         client.ReplaceLastSent(BuildForwarded(request, branchId, server.Source, server.RemoveTopRoute, client.Span ?? server.Span,
-            recordRoute ? server.Span ?? client.Span : null, recordRoute, branch));
+            recordRoute ? server.Span ?? client.Span : null, recordRoute, branch, protocol));
 
         server.Branches.Add(client);
         _clients.Add(client.Key, client);
         // Timers are armed before the send so that they count from the moment the request leaves.
-        Schedule(client, TransactionTimer.Retransmit, Timers.T1);          // timer A (INVITE) or E
+        if (protocol == SipProtocol.Udp) Schedule(client, TransactionTimer.Retransmit, Timers.T1); // timer A (INVITE) or E
         Schedule(client, TransactionTimer.Timeout, Timers.Timeout64T1);   // timer B (INVITE) or F
-        Send(client.LastSent!, destination);
+        Send(client);
         return client;
     }
 
@@ -370,7 +377,7 @@ internal sealed partial class ProxyWorker
     /// the same trace.
     /// </summary>
     private OutgoingMessage BuildForwarded(SipMessage request, ReadOnlySpan<byte> branch, IPEndPoint source, bool removeTopRoute,
-        Activity? hopSpan, Activity? callSpan, bool recordRoute, ForkBranch? target = null)
+        Activity? hopSpan, Activity? callSpan, bool recordRoute, ForkBranch? target = null, SipProtocol protocol = SipProtocol.Udp)
     {
         Span<byte> traceParent = stackalloc byte[SipTracing.TraceParentLength];
         int traceLength = SipTracing.Format(hopSpan, traceParent);
@@ -400,6 +407,7 @@ internal sealed partial class ProxyWorker
         return ProxyRewriter.ForwardRequest(request, new ForwardedRequest
         {
             ViaSentBy = _self.SentBy,
+            ViaTransport = SipProtocols.ViaToken(protocol),
             Branch = branch,
             SourceAddress = sourceAddress[..sourceLength],
             SourcePort = source.Port,
@@ -500,12 +508,13 @@ internal sealed partial class ProxyWorker
             {
                 State = TransactionState.Trying,
                 Interval = Timers.T1,
+                Protocol = invite.Protocol, // the CANCEL copies the INVITE's Via, so it takes the same way
             };
             cancel.ReplaceLastSent(ProxyRewriter.BuildCancel(sent));
             _clients.Add(cancel.Key, cancel);
-            Schedule(cancel, TransactionTimer.Retransmit, Timers.T1);
+            if (cancel.Protocol == SipProtocol.Udp) Schedule(cancel, TransactionTimer.Retransmit, Timers.T1);
             Schedule(cancel, TransactionTimer.Timeout, Timers.Timeout64T1);
-            Send(cancel.LastSent!, cancel.Peer);
+            Send(cancel);
         }
     }
 
@@ -568,8 +577,9 @@ internal sealed partial class ProxyWorker
         "vs"u8.CopyTo(branch[7..]);
         Fnv1a.WriteHex(Fnv1a.Hash(request.TopVia.Branch, Fnv1a.Hash(request.CallId)), branch[9..]);
 
-        using OutgoingMessage forwarded = BuildForwarded(request, branch, source, removeTopRoute, span, callSpan: null, recordRoute: false);
-        Send(forwarded, destination);
+        SipProtocol protocol = _transport.ChooseProtocol(destination, request.Length + ForwardingOverhead, isRequest: true);
+        using OutgoingMessage forwarded = BuildForwarded(request, branch, source, removeTopRoute, span, callSpan: null, recordRoute: false, protocol: protocol);
+        _transport.Send(forwarded.Bytes, destination, protocol);
     }
 
     // ---- Route processing (RFC 3261 section 16.4) -------------------------------------------------------------

@@ -83,7 +83,7 @@ internal sealed partial class ProxyWorker
             if (SipParser.TryParse(client.LastSent!.Bytes, out SipMessage? sent, out _) == SipParseStatus.Ok)
             {
                 using (sent) client.ReplaceLastSent(ProxyRewriter.BuildAck(sent!, response));
-                Send(client.LastSent!, client.Peer);
+                Send(client);
             }
             client.State = TransactionState.Completed;
             client.StopTimer(TransactionTimer.Retransmit);
@@ -93,9 +93,9 @@ internal sealed partial class ProxyWorker
             Schedule(client, TransactionTimer.Linger, Timers.TimerD); // timer D
             Settle(client, status, ProxyRewriter.ForwardResponse(response));
         }
-        else if (client.State == TransactionState.Completed && client.LastSent is { } ack)
+        else if (client.State == TransactionState.Completed && client.LastSent is not null)
         {
-            Send(ack, client.Peer); // the final was retransmitted: our ACK was lost
+            Send(client); // the final was retransmitted: our ACK was lost
         }
     }
 
@@ -196,7 +196,7 @@ internal sealed partial class ProxyWorker
         {
             server.State = TransactionState.Completed;
             server.Interval = Timers.T1;
-            Schedule(server, TransactionTimer.Retransmit, Timers.T1);        // timer G
+            if (!server.Reliable) Schedule(server, TransactionTimer.Retransmit, Timers.T1); // timer G
             Schedule(server, TransactionTimer.Timeout, Timers.Timeout64T1);  // timer H
         }
         else if (server.State != TransactionState.Accepted)
@@ -239,7 +239,7 @@ internal sealed partial class ProxyWorker
                 client.Interval = client.IsInvite ? client.Interval * 2
                     : client.State == TransactionState.Proceeding ? Timers.T2 : Min(client.Interval * 2, Timers.T2);
                 Schedule(client, TransactionTimer.Retransmit, client.Interval);
-                Send(client.LastSent!, client.Peer);
+                Send(client);
                 break;
             case TransactionTimer.Timeout:
                 // B/F: no final response. Upstream gets 408 (RFC 3261 section 16.8) unless it already has a final.

@@ -148,6 +148,8 @@ internal sealed partial class ProxyWorker
 
     private bool Send(OutgoingMessage message, IPEndPoint destination) => _transport.Send(message.Bytes, destination);
 
+    private bool Send(ClientTransaction client) => _transport.Send(client.LastSent!.Bytes, client.Peer, client.Protocol);
+
     /// <summary>Answers a request without keeping state (malformed requests, retransmission-free cases).</summary>
     private void RespondStateless(SipMessage request, IPEndPoint source, int status, string? reason = null)
     {
@@ -168,10 +170,11 @@ internal sealed partial class ProxyWorker
 
     /// <summary>
     /// Where responses to a request go (RFC 3261 section 18.2.2, RFC 3581): the source address, and the source port
-    /// when the client asked for rport, else the Via port.
+    /// when the client asked for rport or the request came over a stream, else the Via port.
     /// </summary>
     private static IPEndPoint ResponseTarget(ViaValue via, IPEndPoint source) =>
         via.HasRport || via.Port == 0 && source.Port == SipTransportOptions.DefaultSipPort
+                     || SipProtocols.FromViaToken(via.Transport) != SipProtocol.Udp // a stream: back on the flow it came on
             ? source
             : new IPEndPoint(source.Address, via.Port == 0 ? SipTransportOptions.DefaultSipPort : via.Port);
 

@@ -13,7 +13,11 @@ internal sealed class ServerTransaction : Transaction
     {
         Request = request.Retain();
         Source = source;
+        Reliable = Transport.SipProtocols.FromViaToken(request.TopVia.Transport) != Transport.SipProtocol.Udp;
     }
+
+    /// <summary>The request came over a stream: responses go back on its flow and are not retransmitted (timer G).</summary>
+    public bool Reliable { get; }
 
     /// <summary>The request as received (kept for building responses and forwarding it again on fail-over).</summary>
     public SipMessage Request { get; }

@@ -17,4 +17,13 @@ public interface ISipTransport : IAsyncDisposable
 
     /// <summary>True when the egress policy allows the destination.</summary>
     bool MaySendTo(IPAddress address);
+
+    /// <summary>
+    /// The protocol a message to <paramref name="destination"/> will travel on: an open stream flow to it, else UDP,
+    /// unless a request is longer than <see cref="SipProtocols.MaxUdpRequestBytes"/> (RFC 3261 section 18.1.1).
+    /// </summary>
+    SipProtocol ChooseProtocol(IPEndPoint destination, int length, bool isRequest) => SipProtocol.Udp;
+
+    /// <summary>Sends on a given protocol (a request whose Via already names it). Returns false when refused.</summary>
+    bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol) => Send(message, destination);
 }

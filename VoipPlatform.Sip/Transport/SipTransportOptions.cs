@@ -30,4 +30,7 @@ public sealed class SipTransportOptions
     /// Empty means loopback only (127.0.0.0/8 and ::1).
     /// </summary>
     public string[] EgressAllowList { get; set; } = [];
+
+    /// <summary>TCP flows idle this long are closed (Kamailio's <c>tcp_connection_lifetime</c>).</summary>
+    public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

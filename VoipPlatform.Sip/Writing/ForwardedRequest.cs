@@ -6,6 +6,9 @@ public readonly ref struct ForwardedRequest
     /// <summary>The sent-by of the Via this hop adds, <c>host:port</c>.</summary>
     public required ReadOnlySpan<byte> ViaSentBy { get; init; }
 
+    /// <summary>The transport token of the Via this hop adds (<c>UDP</c>, <c>TCP</c>); UDP when empty.</summary>
+    public ReadOnlySpan<byte> ViaTransport { get; init; }
+
     /// <summary>The branch of the Via this hop adds, magic cookie included.</summary>
     public required ReadOnlySpan<byte> Branch { get; init; }
 

@@ -18,7 +18,9 @@ public static class ProxyRewriter
         writer.Write(forward.RequestUri.IsEmpty ? request[request.RequestUri] : forward.RequestUri);
         writer.Write(" SIP/2.0\r\n"u8);
 
-        writer.Write("Via: SIP/2.0/UDP "u8);
+        writer.Write("Via: SIP/2.0/"u8);
+        writer.Write(forward.ViaTransport.IsEmpty ? "UDP"u8 : forward.ViaTransport);
+        writer.Write((byte)' ');
         writer.Write(forward.ViaSentBy);
         writer.Write(";branch="u8);
         writer.Write(forward.Branch);

@@ -6,7 +6,7 @@ using VoipPlatform.Sip.Transport;
 
 namespace VoipPlatform.Tests.Infrastructure;
 
-/// <summary>A real proxy core on a loopback UDP port, in the test process, with the routing policy under test.</summary>
+/// <summary>A real proxy core on a loopback port (UDP and TCP), in the test process, with the routing policy under test.</summary>
 public sealed class InProcessHop : IAsyncDisposable
 {
     private InProcessHop(SipProxyCore core) => Core = core;
@@ -19,7 +19,7 @@ public sealed class InProcessHop : IAsyncDisposable
         FloodProtectionOptions? flood = null)
     {
         var transportOptions = new SipTransportOptions { ListenAddress = "127.0.0.1", Port = port };
-        var transport = new UdpSipTransport(transportOptions, new EgressPolicy(transportOptions.EgressAllowList), Loggers.CreateLogger<UdpSipTransport>());
+        var transport = new SipTransport(transportOptions, new EgressPolicy(transportOptions.EgressAllowList), Loggers);
         var guard = flood is null ? null : new FloodGuard(flood, time ?? TimeProvider.System, Loggers.CreateLogger<FloodGuard>());
         var core = new SipProxyCore(transport, router, options ?? new SipProxyOptions { Workers = 2 }, null, time ?? TimeProvider.System,
             Loggers.CreateLogger<SipProxyCore>(), guard);

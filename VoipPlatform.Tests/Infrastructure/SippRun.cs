@@ -20,6 +20,9 @@ public sealed partial class SippRun : IAsyncDisposable
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
+    /// <summary>The SIPp process id: SIPp's Call-IDs are <c>&lt;call number&gt;-&lt;pid&gt;@&lt;ip&gt;</c>.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts <c>sipp</c> with the given arguments (always non-interactive, loopback only).</summary>
     public static SippRun Start(params string[] arguments)
     {

@@ -61,8 +61,9 @@ public sealed partial class CallTracingTests : IDisposable
         Assert.True(uasResult.ExitCode == 0 && uasResult.SuccessfulCalls == calls, uasResult.ToString());
 
         // Only this test's calls: SIPp writes Call-IDs as "<call number>-<pid>@<ip>"; other tests run in parallel.
+        string ours = $"-{uac.ProcessId}@";
         var serverSpans = _spans.Where(s => s.Kind == ActivityKind.Server
-            && s.GetTagItem("sip.call_id") is string callId && SippCallId().IsMatch(callId)).ToArray();
+            && s.GetTagItem("sip.call_id") is string callId && SippCallId().IsMatch(callId) && callId.Contains(ours)).ToArray();
         var byCall = serverSpans.GroupBy(s => (string?)s.GetTagItem("sip.call_id")).ToArray();
         Assert.Equal(calls, byCall.Length);
         foreach (var call in byCall)

@@ -1,0 +1,95 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using VoipPlatform.Sip.Diagnostics;
+using VoipPlatform.Sip.Messages;
+
+namespace VoipPlatform.Sip.Transport;
+
+/// <summary>
+/// UDP and TCP on the same address and port (RFC 3261 section 18): messages received on either reach one consumer;
+/// a send goes on the TCP flow the peer opened when there is one (responses to a TCP request, requests to a UA
+/// registered over TCP), on a new TCP flow for a request over 1300 bytes, and on UDP otherwise. A peer that refuses
+/// TCP gets that request over UDP after all (Via rewritten) and UDP for the next five minutes.
+/// </summary>
+public sealed class SipTransport : ISipTransport
+{
+    private readonly UdpSipTransport _udp;
+    private readonly TcpSipTransport _tcp;
+    private readonly EgressPolicy _egress;
+    private readonly ILogger _logger;
+
+    /// <summary>Binds UDP and TCP. Throws <see cref="System.Net.Sockets.SocketException"/> when the port is taken.</summary>
+    public SipTransport(SipTransportOptions options, EgressPolicy egress, ILoggerFactory loggers)
+    {
+        _egress = egress;
+        _logger = loggers.CreateLogger<SipTransport>();
+        // TCP takes the port UDP got, so an ephemeral UDP port (0) works too; should that number be taken for TCP,
+        // an ephemeral pair is simply tried again.
+        for (int attempt = 1; ; attempt++)
+        {
+            var udp = new UdpSipTransport(options, egress, loggers.CreateLogger<UdpSipTransport>());
+            try
+            {
+                _tcp = new TcpSipTransport(udp.LocalEndPoint, options.TcpIdleTimeout,
+                    (message, length, peer) => udp.Send(message.AsSpan(0, length), peer), _logger);
+                _udp = udp;
+                break;
+            }
+            catch (System.Net.Sockets.SocketException) when (options.Port == 0 && attempt < 10)
+            {
+                udp.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch
+            {
+                udp.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public IPEndPoint LocalEndPoint => _udp.LocalEndPoint;
+
+    /// <summary>Open TCP flows.</summary>
+    public int TcpFlowCount => _tcp.FlowCount;
+
+    /// <inheritdoc />
+    public void Start(Action<SipMessage, IPEndPoint> onMessage)
+    {
+        _tcp.Start(onMessage);
+        _udp.Start(onMessage);
+    }
+
+    /// <inheritdoc />
+    public bool MaySendTo(IPAddress address) => _egress.Allows(address);
+
+    /// <inheritdoc />
+    public SipProtocol ChooseProtocol(IPEndPoint destination, int length, bool isRequest) =>
+        _tcp.HasFlow(destination) || (isRequest && length > SipProtocols.MaxUdpRequestBytes && !_tcp.RecentlyRefused(destination))
+            ? SipProtocol.Tcp
+            : SipProtocol.Udp;
+
+    /// <inheritdoc />
+    public bool Send(ReadOnlySpan<byte> message, IPEndPoint destination) =>
+        Send(message, destination, ChooseProtocol(destination, message.Length, isRequest: !message.StartsWith("SIP/"u8)));
+
+    /// <inheritdoc />
+    public bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol)
+    {
+        if (protocol == SipProtocol.Udp) return _udp.Send(message, destination);
+        if (!_egress.Allows(destination.Address))
+        {
+            SipMetrics.EgressDenied.Add(1);
+            _logger.LogDebug("Not sending to {Destination}: outside Sip:EgressAllowList", destination);
+            return false;
+        }
+        return _tcp.Send(message, destination);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _tcp.DisposeAsync();
+        await _udp.DisposeAsync();
+    }
+}

@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using VoipPlatform.Sip.Diagnostics;
+using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Parsing;
+
+namespace VoipPlatform.Sip.Transport;
+
+/// <summary>
+/// One SIP flow over TCP: a read loop that frames messages and answers CRLF pings, and a write loop fed by a queue,
+/// so that a sender (a worker thread) never blocks on the network and messages leave in the order queued.
+/// </summary>
+internal sealed class TcpConnection : IAsyncDisposable
+{
+    private static readonly byte[] Pong = "\r\n"u8.ToArray();
+    private readonly Socket _socket;
+    private readonly Channel<(byte[] Buffer, int Length)> _outgoing = Channel.CreateBounded<(byte[], int)>(
+        new BoundedChannelOptions(4096) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _closing = new();
+    private readonly ILogger _logger;
+    private long _lastActivityTicks = Environment.TickCount64;
+
+    public TcpConnection(Socket socket, IPEndPoint remote, ILogger logger)
+    {
+        _socket = socket;
+        _socket.NoDelay = true;
+        Remote = remote;
+        _logger = logger;
+    }
+
+    /// <summary>The peer's address and port: the flow's key.</summary>
+    public IPEndPoint Remote { get; }
+
+    /// <summary>Milliseconds since anything was read or written.</summary>
+    public long IdleMilliseconds => Environment.TickCount64 - Interlocked.Read(ref _lastActivityTicks);
+
+    public bool IsClosed => _closing.IsCancellationRequested;
+
+    /// <summary>Queues a message; false when the connection is closed or its queue is full.</summary>
+    public bool Enqueue(ReadOnlySpan<byte> message)
+    {
+        byte[] copy = ArrayPool<byte>.Shared.Rent(message.Length);
+        message.CopyTo(copy);
+        if (_outgoing.Writer.TryWrite((copy, message.Length))) return true;
+        ArrayPool<byte>.Shared.Return(copy);
+        return false;
+    }
+
+    /// <summary>Takes the messages still queued (a flow that never connected hands them to the UDP fallback).</summary>
+    public List<(byte[] Buffer, int Length)> TakeQueued()
+    {
+        var queued = new List<(byte[], int)>();
+        while (_outgoing.Reader.TryRead(out var item)) queued.Add(item);
+        return queued;
+    }
+
+    /// <summary>Runs both loops until the peer closes, an error occurs or <see cref="DisposeAsync"/> is called.</summary>
+    public async Task RunAsync(Action<SipMessage, IPEndPoint> onMessage, Action<TcpConnection> onClosed)
+    {
+        try
+        {
+            await Task.WhenAny(ReadLoopAsync(onMessage), WriteLoopAsync());
+        }
+        finally
+        {
+            await _closing.CancelAsync();
+            _outgoing.Writer.TryComplete();
+            _socket.Dispose();
+            onClosed(this);
+        }
+    }
+
+    private async Task ReadLoopAsync(Action<SipMessage, IPEndPoint> onMessage)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(StreamFraming.MaxMessageBytes + 4096);
+        int filled = 0;
+        try
+        {
+            while (!_closing.IsCancellationRequested)
+            {
+                int read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, _closing.Token);
+                if (read == 0) return; // the peer closed
+                Touch();
+                filled += read;
+                int consumed = 0;
+                while (true)
+                {
+                    var frame = StreamFraming.Next(buffer.AsSpan(consumed, filled - consumed), out int length, out bool isPing);
+                    if (frame == StreamFraming.Frame.Incomplete) break;
+                    if (frame == StreamFraming.Frame.Malformed)
+                    {
+                        SipMetrics.MessagesDropped.Add(1, new KeyValuePair<string, object?>("reason", "malformed stream"));
+                        _logger.LogDebug("Closing the TCP flow from {Remote}: unframeable data", Remote);
+                        return;
+                    }
+                    if (frame == StreamFraming.Frame.KeepAlive)
+                    {
+                        if (isPing) Enqueue(Pong);
+                    }
+                    else
+                    {
+                        SipMetrics.MessagesReceived.Add(1);
+                        var status = SipParser.TryParse(buffer.AsSpan(consumed, length), out SipMessage? message, out string reason);
+                        if (status == SipParseStatus.Ok) onMessage(message!, Remote);
+                        else _logger.LogDebug("Dropped a malformed message ({Reason}) from {Remote}", reason, Remote);
+                    }
+                    consumed += length;
+                }
+                if (consumed > 0)
+                {
+                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                    filled -= consumed;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the flow ended; its transactions recover by their timers
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            await foreach (var (message, length) in _outgoing.Reader.ReadAllAsync(_closing.Token))
+            {
+                try
+                {
+                    int sent = 0;
+                    while (sent < length) sent += await _socket.SendAsync(message.AsMemory(sent, length - sent), SocketFlags.None, _closing.Token);
+                    SipMetrics.MessagesSent.Add(1);
+                    Touch();
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(message);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivityTicks, Environment.TickCount64);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _closing.CancelAsync();
+        _socket.Dispose();
+    }
+}
