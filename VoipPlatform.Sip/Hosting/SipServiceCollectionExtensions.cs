@@ -20,7 +20,8 @@ public static class SipServiceCollectionExtensions
     {
         services.AddOptions<SipTransportOptions>()
             .Bind(configuration.GetSection(SipTransportOptions.SectionName))
-            .Validate(o => o.Port is >= 0 and <= 65535, "Sip:Port must be a UDP port number.")
+            .Validate(o => o.Port is >= 0 and <= 65535, "Sip:Port must be a port number (UDP and TCP).")
+            .Validate(o => o.TlsPort is >= 0 and <= 65535 && (o.TlsPort == 0 || o.TlsPort != o.Port), "Sip:TlsPort must be a free port number other than Sip:Port, or 0 for no TLS.")
             .Validate(o => System.Net.IPAddress.TryParse(o.ListenAddress, out _), "Sip:ListenAddress must be an IP address.")
             .ValidateOnStart();
         services.AddOptions<SipProxyOptions>()

@@ -8,6 +8,9 @@ public enum SipProtocol : byte
 
     /// <summary>A stream; framed by Content-Length, nothing retransmitted.</summary>
     Tcp,
+
+    /// <summary>TCP with TLS (RFC 3261 section 26.2).</summary>
+    Tls,
 }
 
 /// <summary>How a protocol is named in a Via header and a <c>transport</c> URI parameter.</summary>
@@ -17,9 +20,16 @@ public static class SipProtocols
     public const int MaxUdpRequestBytes = 1300;
 
     /// <summary>The Via transport token.</summary>
-    public static ReadOnlySpan<byte> ViaToken(SipProtocol protocol) => protocol == SipProtocol.Tcp ? "TCP"u8 : "UDP"u8;
+    public static ReadOnlySpan<byte> ViaToken(SipProtocol protocol) => protocol switch
+    {
+        SipProtocol.Tcp => "TCP"u8,
+        SipProtocol.Tls => "TLS"u8,
+        _ => "UDP"u8,
+    };
 
-    /// <summary>Reads a Via transport token; anything not UDP is a stream here (TCP, and later TLS and WS).</summary>
+    /// <summary>Reads a Via transport token; anything else not UDP is a stream here (TCP; later WS).</summary>
     public static SipProtocol FromViaToken(ReadOnlySpan<byte> token) =>
-        token.IsEmpty || System.Text.Ascii.EqualsIgnoreCase(token, "UDP"u8) ? SipProtocol.Udp : SipProtocol.Tcp;
+        token.IsEmpty || System.Text.Ascii.EqualsIgnoreCase(token, "UDP"u8) ? SipProtocol.Udp
+        : System.Text.Ascii.EqualsIgnoreCase(token, "TLS"u8) ? SipProtocol.Tls
+        : SipProtocol.Tcp;
 }

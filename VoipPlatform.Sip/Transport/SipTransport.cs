@@ -15,6 +15,7 @@ public sealed class SipTransport : ISipTransport
 {
     private readonly UdpSipTransport _udp;
     private readonly TcpSipTransport _tcp;
+    private readonly TcpSipTransport? _tls;
     private readonly EgressPolicy _egress;
     private readonly ILogger _logger;
 
@@ -45,6 +46,24 @@ public sealed class SipTransport : ISipTransport
                 throw;
             }
         }
+        if (options.TlsPort > 0)
+        {
+            try
+            {
+                var server = new System.Net.Security.SslServerAuthenticationOptions
+                {
+                    ServerCertificate = LoadCertificate(options),
+                    ClientCertificateRequired = false,
+                };
+                _tls = new TcpSipTransport(new IPEndPoint(_udp.LocalEndPoint.Address, options.TlsPort), options.TcpIdleTimeout,
+                    static (_, _, _) => false, _logger, server);
+            }
+            catch
+            {
+                DisposeAsync().AsTask().GetAwaiter().GetResult(); // nothing bound may outlive a failed start
+                throw;
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -53,9 +72,13 @@ public sealed class SipTransport : ISipTransport
     /// <summary>Open TCP flows.</summary>
     public int TcpFlowCount => _tcp.FlowCount;
 
+    /// <summary>Where TLS is accepted, or null without TLS.</summary>
+    public IPEndPoint? TlsEndPoint => _tls?.LocalEndPoint;
+
     /// <inheritdoc />
     public void Start(Action<SipMessage, IPEndPoint> onMessage)
     {
+        _tls?.Start(onMessage);
         _tcp.Start(onMessage);
         _udp.Start(onMessage);
     }
@@ -65,9 +88,9 @@ public sealed class SipTransport : ISipTransport
 
     /// <inheritdoc />
     public SipProtocol ChooseProtocol(IPEndPoint destination, int length, bool isRequest) =>
-        _tcp.HasFlow(destination) || (isRequest && length > SipProtocols.MaxUdpRequestBytes && !_tcp.RecentlyRefused(destination))
-            ? SipProtocol.Tcp
-            : SipProtocol.Udp;
+        _tls?.HasFlow(destination) == true ? SipProtocol.Tls
+        : _tcp.HasFlow(destination) || (isRequest && length > SipProtocols.MaxUdpRequestBytes && !_tcp.RecentlyRefused(destination)) ? SipProtocol.Tcp
+        : SipProtocol.Udp;
 
     /// <inheritdoc />
     public bool Send(ReadOnlySpan<byte> message, IPEndPoint destination) =>
@@ -83,12 +106,24 @@ public sealed class SipTransport : ISipTransport
             _logger.LogDebug("Not sending to {Destination}: outside Sip:EgressAllowList", destination);
             return false;
         }
-        return _tcp.Send(message, destination);
+        return protocol == SipProtocol.Tls ? _tls?.Send(message, destination) == true : _tcp.Send(message, destination);
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(SipTransportOptions options)
+    {
+        if (string.IsNullOrEmpty(options.TlsCertificatePath) || !File.Exists(options.TlsCertificatePath))
+        {
+            throw new InvalidOperationException($"Sip:TlsPort is set but Sip:TlsCertificatePath ('{options.TlsCertificatePath}') names no file: give a PKCS#12 certificate with its key.");
+        }
+        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(options.TlsCertificatePath, options.TlsCertificatePassword);
+        if (!certificate.HasPrivateKey) throw new InvalidOperationException("Sip:TlsCertificatePath holds no private key.");
+        return certificate;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_tls is not null) await _tls.DisposeAsync();
         await _tcp.DisposeAsync();
         await _udp.DisposeAsync();
     }

@@ -33,4 +33,13 @@ public sealed class SipTransportOptions
 
     /// <summary>TCP flows idle this long are closed (Kamailio's <c>tcp_connection_lifetime</c>).</summary>
     public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Port for SIP over TLS (RFC 3261 section 26.2; 5061 by convention); 0 leaves TLS off.</summary>
+    public int TlsPort { get; set; }
+
+    /// <summary>The server certificate for TLS: a PKCS#12 (.pfx) file with its private key. Required with <see cref="TlsPort"/>.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>Password of <see cref="TlsCertificatePath"/>, if it has one.</summary>
+    public string? TlsCertificatePassword { get; set; }
 }

@@ -10,13 +10,15 @@ using VoipPlatform.Sip.Parsing;
 namespace VoipPlatform.Sip.Transport;
 
 /// <summary>
-/// One SIP flow over TCP: a read loop that frames messages and answers CRLF pings, and a write loop fed by a queue,
-/// so that a sender (a worker thread) never blocks on the network and messages leave in the order queued.
+/// One SIP flow over a stream (TCP, or TLS on top of it): a read loop that frames messages and answers CRLF pings,
+/// and a write loop fed by a queue, so that a sender (a worker thread) never blocks on the network and messages
+/// leave in the order queued.
 /// </summary>
 internal sealed class TcpConnection : IAsyncDisposable
 {
     private static readonly byte[] Pong = "\r\n"u8.ToArray();
     private readonly Socket _socket;
+    private Stream? _stream;
     private readonly Channel<(byte[] Buffer, int Length)> _outgoing = Channel.CreateBounded<(byte[], int)>(
         new BoundedChannelOptions(4096) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _closing = new();
@@ -57,17 +59,33 @@ internal sealed class TcpConnection : IAsyncDisposable
         return queued;
     }
 
-    /// <summary>Runs both loops until the peer closes, an error occurs or <see cref="DisposeAsync"/> is called.</summary>
-    public async Task RunAsync(Action<SipMessage, IPEndPoint> onMessage, Action<TcpConnection> onClosed)
+    /// <summary>
+    /// Runs both loops until the peer closes, an error occurs or <see cref="DisposeAsync"/> is called.
+    /// <paramref name="secure"/>, when given, turns the connected socket into the stream to use (a TLS handshake).
+    /// </summary>
+    public async Task RunAsync(Action<SipMessage, IPEndPoint> onMessage, Action<TcpConnection> onClosed, Func<Stream, CancellationToken, Task<Stream>>? secure = null)
     {
         try
         {
+            Stream stream = new NetworkStream(_socket, ownsSocket: false);
+            if (secure is not null)
+            {
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+                handshake.CancelAfter(TimeSpan.FromSeconds(10));
+                stream = await secure(stream, handshake.Token);
+            }
+            _stream = stream;
             await Task.WhenAny(ReadLoopAsync(onMessage), WriteLoopAsync());
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException or SocketException)
+        {
+            _logger.LogDebug("Flow with {Remote} ended during set-up: {Reason}", Remote, ex.Message);
         }
         finally
         {
             await _closing.CancelAsync();
             _outgoing.Writer.TryComplete();
+            if (_stream is not null) await _stream.DisposeAsync();
             _socket.Dispose();
             onClosed(this);
         }
@@ -81,7 +99,7 @@ internal sealed class TcpConnection : IAsyncDisposable
         {
             while (!_closing.IsCancellationRequested)
             {
-                int read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, _closing.Token);
+                int read = await _stream!.ReadAsync(buffer.AsMemory(filled), _closing.Token);
                 if (read == 0) return; // the peer closed
                 Touch();
                 filled += read;
@@ -116,7 +134,7 @@ internal sealed class TcpConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
             // the flow ended; its transactions recover by their timers
         }
@@ -134,8 +152,7 @@ internal sealed class TcpConnection : IAsyncDisposable
             {
                 try
                 {
-                    int sent = 0;
-                    while (sent < length) sent += await _socket.SendAsync(message.AsMemory(sent, length - sent), SocketFlags.None, _closing.Token);
+                    await _stream!.WriteAsync(message.AsMemory(0, length), _closing.Token);
                     SipMetrics.MessagesSent.Add(1);
                     Touch();
                 }
@@ -145,7 +162,7 @@ internal sealed class TcpConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using VoipPlatform.Sip.Messages;
@@ -18,6 +19,7 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     private readonly ConcurrentDictionary<IPEndPoint, TcpConnection> _flows = new();
     private readonly ConcurrentDictionary<IPEndPoint, long> _refusedUntil = new();
     private readonly Func<byte[], int, IPEndPoint, bool> _udpFallback;
+    private readonly SslServerAuthenticationOptions? _tls;
     private readonly ILogger _logger;
     private readonly TimeSpan _idleTimeout;
     private readonly CancellationTokenSource _stopping = new();
@@ -29,15 +31,22 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     /// <param name="idleTimeout">Flows idle this long are closed.</param>
     /// <param name="udpFallback">Sends a message over UDP: used when a peer refuses TCP.</param>
     /// <param name="logger">Log.</param>
-    public TcpSipTransport(IPEndPoint bind, TimeSpan idleTimeout, Func<byte[], int, IPEndPoint, bool> udpFallback, ILogger logger)
+    /// <param name="tls">With TLS (RFC 3261 section 26.2): every accepted flow starts with a server handshake, and
+    /// this transport only answers on flows peers opened (it opens no TLS connection itself).</param>
+    public TcpSipTransport(IPEndPoint bind, TimeSpan idleTimeout, Func<byte[], int, IPEndPoint, bool> udpFallback, ILogger logger,
+        SslServerAuthenticationOptions? tls = null)
     {
         _udpFallback = udpFallback;
+        _tls = tls;
         _logger = logger;
         _idleTimeout = idleTimeout;
         _listener = new TcpListener(bind);
         _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Start(backlog: 1024);
     }
+
+    /// <summary>Where this transport listens.</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
     /// <summary>Open flows (for tests and health).</summary>
     public int FlowCount => _flows.Count;
@@ -63,6 +72,11 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     public bool Send(ReadOnlySpan<byte> message, IPEndPoint peer)
     {
         if (_flows.TryGetValue(peer, out var flow) && !flow.IsClosed) return flow.Enqueue(message);
+        if (_tls is not null)
+        {
+            _logger.LogDebug("No TLS flow to {Peer}: this hop does not open TLS connections", peer);
+            return false;
+        }
         var socket = new Socket(peer.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         var opened = new TcpConnection(socket, peer, _logger);
         if (!_flows.TryAdd(peer, opened))
@@ -127,12 +141,19 @@ internal sealed class TcpSipTransport : IAsyncDisposable
             var flow = new TcpConnection(socket, remote, _logger);
             if (_flows.TryGetValue(remote, out var previous)) await previous.DisposeAsync();
             _flows[remote] = flow;
-            _ = flow.RunAsync(_onMessage!, Forget);
+            _ = flow.RunAsync(_onMessage!, Forget, _tls is null ? null : HandshakeAsync);
         }
     }
 
     /// <summary>How long a peer that refused TCP is sent UDP without trying again.</summary>
     private static readonly TimeSpan RefusalMemory = TimeSpan.FromMinutes(5);
+
+    private async Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellation)
+    {
+        var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        await tls.AuthenticateAsServerAsync(_tls!, cancellation);
+        return tls;
+    }
 
     private void Forget(TcpConnection flow) => _flows.TryRemove(new KeyValuePair<IPEndPoint, TcpConnection>(flow.Remote, flow));
 

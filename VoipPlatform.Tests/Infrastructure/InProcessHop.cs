@@ -9,21 +9,28 @@ namespace VoipPlatform.Tests.Infrastructure;
 /// <summary>A real proxy core on a loopback port (UDP and TCP), in the test process, with the routing policy under test.</summary>
 public sealed class InProcessHop : IAsyncDisposable
 {
-    private InProcessHop(SipProxyCore core) => Core = core;
+    private InProcessHop(SipProxyCore core, SipTransport transport)
+    {
+        Core = core;
+        Transport = transport;
+    }
 
     public SipProxyCore Core { get; }
+
+    /// <summary>The hop's UDP/TCP(/TLS) transport.</summary>
+    public SipTransport Transport { get; }
 
     public IPEndPoint EndPoint => Core.LocalEndPoint;
 
     public static InProcessHop Start(ISipRequestRouter router, TimeProvider? time = null, int port = 0, SipProxyOptions? options = null,
-        FloodProtectionOptions? flood = null)
+        FloodProtectionOptions? flood = null, SipTransportOptions? transportOptions = null)
     {
-        var transportOptions = new SipTransportOptions { ListenAddress = "127.0.0.1", Port = port };
+        transportOptions ??= new SipTransportOptions { ListenAddress = "127.0.0.1", Port = port };
         var transport = new SipTransport(transportOptions, new EgressPolicy(transportOptions.EgressAllowList), Loggers);
         var guard = flood is null ? null : new FloodGuard(flood, time ?? TimeProvider.System, Loggers.CreateLogger<FloodGuard>());
         var core = new SipProxyCore(transport, router, options ?? new SipProxyOptions { Workers = 2 }, null, time ?? TimeProvider.System,
             Loggers.CreateLogger<SipProxyCore>(), guard);
-        return new InProcessHop(core);
+        return new InProcessHop(core, transport);
     }
 
     public ValueTask DisposeAsync() => Core.DisposeAsync();
