@@ -91,10 +91,10 @@ internal static class SipTracing
         "00-"u8.CopyTo(destination);
         Span<byte> raw = stackalloc byte[16];
         span.TraceId.CopyTo(raw);
-        WriteHex(raw, destination[3..35]);
+        Hex.Write(raw, destination[3..35]);
         destination[35] = (byte)'-';
         span.SpanId.CopyTo(raw[..8]);
-        WriteHex(raw[..8], destination[36..52]);
+        Hex.Write(raw[..8], destination[36..52]);
         destination[52] = (byte)'-';
         destination[53] = (byte)'0';
         destination[54] = (byte)((span.ActivityTraceFlags & ActivityTraceFlags.Recorded) != 0 ? '1' : '0');
@@ -112,16 +112,6 @@ internal static class SipTracing
         _ => "SIP " + Encoding.ASCII.GetString(request[request.MethodToken]),
     };
 
-    private static void WriteHex(ReadOnlySpan<byte> raw, Span<byte> destination)
-    {
-        for (int i = 0; i < raw.Length; i++)
-        {
-            destination[2 * i] = HexDigit(raw[i] >> 4);
-            destination[2 * i + 1] = HexDigit(raw[i] & 0xF);
-        }
-    }
-
-    private static byte HexDigit(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
 
     private static bool IsHex(ReadOnlySpan<byte> s)
     {

@@ -17,12 +17,5 @@ internal static class Fnv1a
     }
 
     /// <summary>Writes the hash as 16 lowercase hex digits.</summary>
-    public static void WriteHex(ulong hash, Span<byte> destination)
-    {
-        for (int i = 0; i < 16; i++)
-        {
-            int nibble = (int)(hash >> (60 - 4 * i)) & 0xF;
-            destination[i] = (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
-        }
-    }
+    public static void WriteHex(ulong hash, Span<byte> destination) => Hex.Write(hash, destination);
 }

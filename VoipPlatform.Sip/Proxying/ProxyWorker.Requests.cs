@@ -601,12 +601,9 @@ internal sealed partial class ProxyWorker
         for (int i = 0; i < headers.Length; i++)
         {
             if (headers[i].Kind != HeaderKind.Route) continue;
-            ReadOnlySpan<byte> value = request[headers[i].Value];
-            while (!value.IsEmpty)
+            foreach (ReadOnlySpan<byte> element in new HeaderList(request[headers[i].Value]))
             {
-                int length = SipSyntax.FirstListElementLength(value);
-                SipUri uri = SipUri.Parse(NameAddress.Parse(value[..length]).Uri);
-                value = length < value.Length ? value[(length + 1)..] : default;
+                SipUri uri = SipUri.Parse(NameAddress.Parse(element).Uri);
                 if (seen++ == 0 && _self.IsSelf(uri))
                 {
                     removeTop = true;

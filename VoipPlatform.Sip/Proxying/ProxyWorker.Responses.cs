@@ -149,23 +149,18 @@ internal sealed partial class ProxyWorker
         foreach (ref readonly HeaderField header in response.Headers)
         {
             if (header.Kind != HeaderKind.Via) continue;
-            ReadOnlySpan<byte> value = response[header.Value];
-            while (!value.IsEmpty)
+            foreach (ReadOnlySpan<byte> element in new HeaderList(response[header.Value]))
             {
-                int length = SipSyntax.FirstListElementLength(value);
                 if (!skippedOwn)
                 {
                     skippedOwn = true;
+                    continue;
                 }
-                else
-                {
-                    ViaValue via = ViaValue.Parse(value[..length]);
-                    if (!via.IsValid) return false;
-                    ReadOnlySpan<byte> received = via.Received;
-                    int port = via.Rport != 0 ? via.Rport : via.Port;
-                    return SipTargets.TryResolve(received.IsEmpty ? via.Host : received, port, out target);
-                }
-                value = length < value.Length ? value[(length + 1)..] : default;
+                ViaValue via = ViaValue.Parse(element);
+                if (!via.IsValid) return false;
+                ReadOnlySpan<byte> received = via.Received;
+                int port = via.Rport != 0 ? via.Rport : via.Port;
+                return SipTargets.TryResolve(received.IsEmpty ? via.Host : received, port, out target);
             }
         }
         return false;
