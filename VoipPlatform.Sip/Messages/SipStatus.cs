@@ -29,6 +29,8 @@ public static class SipStatus
     public const int TemporarilyUnavailable = 480;
     /// <summary>481 Call/Transaction Does Not Exist.</summary>
     public const int TransactionDoesNotExist = 481;
+    /// <summary>482 Loop Detected.</summary>
+    public const int LoopDetected = 482;
     /// <summary>483 Too Many Hops.</summary>
     public const int TooManyHops = 483;
     /// <summary>486 Busy Here.</summary>
@@ -63,6 +65,7 @@ public static class SipStatus
         TemporarilyUnavailable => "Temporarily Unavailable"u8,
         BusyHere => "Busy Here"u8,
         TransactionDoesNotExist => "Call/Transaction Does Not Exist"u8,
+        LoopDetected => "Loop Detected"u8,
         TooManyHops => "Too Many Hops"u8,
         RequestTerminated => "Request Terminated"u8,
         ServerInternalError => "Server Internal Error"u8,

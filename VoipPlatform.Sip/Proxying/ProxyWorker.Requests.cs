@@ -62,6 +62,12 @@ internal sealed partial class ProxyWorker
             RespondStateless(request, source, SipStatus.TooManyHops);
             return;
         }
+        if (LoopDetection.IsLooping(request, _self))
+        {
+            SipMetrics.MessagesDropped.Add(1, new KeyValuePair<string, object?>("reason", "loop"));
+            RespondStateless(request, source, SipStatus.LoopDetected);
+            return;
+        }
         if (_servers.Count >= _options.MaxTransactionsPerWorker || (IsOverloaded && IsDialogCreating(request)))
         {
             // Shed new work with an explicit answer, after retransmissions were absorbed above and before any
@@ -342,7 +348,7 @@ internal sealed partial class ProxyWorker
     {
         SipMessage request = server.Request;
         Span<byte> branchId = stackalloc byte[BranchLength];
-        NewBranch(branchId);
+        NewBranch(request, branchId);
 
         Span<char> clientKey = stackalloc char[BranchLength];
         TransactionKeys.WriteClientKey(branchId, isCancel: false, clientKey);
@@ -572,7 +578,7 @@ internal sealed partial class ProxyWorker
         }
 
         // A stateless branch must be the same for every retransmission: derive it from the incoming one.
-        Span<byte> branch = stackalloc byte[BranchLength];
+        Span<byte> branch = stackalloc byte[StatelessBranchLength];
         ViaValue.MagicCookie.CopyTo(branch);
         "vs"u8.CopyTo(branch[7..]);
         Fnv1a.WriteHex(Fnv1a.Hash(request.TopVia.Branch, Fnv1a.Hash(request.CallId)), branch[9..]);

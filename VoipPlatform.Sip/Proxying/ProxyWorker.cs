@@ -178,12 +178,23 @@ internal sealed partial class ProxyWorker
             ? source
             : new IPEndPoint(source.Address, via.Port == 0 ? SipTransportOptions.DefaultSipPort : via.Port);
 
-    private static void NewBranch(Span<byte> destination)
+    /// <summary>
+    /// A branch for a request this hop forwards: the loop hash (<see cref="LoopDetection"/>) then random digits, so
+    /// every branch is unique even when one request is forked to several destinations.
+    /// </summary>
+    private static void NewBranch(SipMessage request, Span<byte> destination)
     {
         ViaValue.MagicCookie.CopyTo(destination);
         "vp"u8.CopyTo(destination[7..]);
-        Fnv1a.WriteHex((ulong)Random.Shared.NextInt64(), destination[9..]);
+        Fnv1a.WriteHex(LoopDetection.Hash(request, request.FirstListElement(HeaderKind.Via)), destination[LoopDetection.HashOffset..]);
+        Span<byte> random = stackalloc byte[RandomBranchBytes];
+        Random.Shared.NextBytes(random);
+        Hex.Write(random, destination[(LoopDetection.HashOffset + LoopDetection.HashDigits)..]);
     }
 
-    private const int BranchLength = 7 + 2 + 16;
+    private const int RandomBranchBytes = 4;
+    private const int BranchLength = LoopDetection.HashOffset + LoopDetection.HashDigits + 2 * RandomBranchBytes;
+
+    /// <summary>A stateless relay's branch: "vs" and a hash of the received branch and Call-ID.</summary>
+    private const int StatelessBranchLength = 7 + 2 + 16;
 }
