@@ -13,6 +13,12 @@ public sealed class EdgeRoutingOptions
     public string[] Routers { get; set; } = [];
 
     /// <summary>
+    /// A DNS SRV name to find the routers under (e.g. <c>_sip._udp.router.service.consul</c>), looked up on the DNS
+    /// server of <c>Sip:Dns:Server</c>. When set, it takes the place of <see cref="Routers"/>.
+    /// </summary>
+    public string? RouterService { get; set; }
+
+    /// <summary>
     /// How long a router may leave a new INVITE without any answer (routers send 100 Trying at once) before the
     /// proxy tries the next router. Other requests move on after Timer F (32 s) or a 503.
     /// </summary>

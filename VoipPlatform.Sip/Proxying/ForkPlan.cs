@@ -47,8 +47,14 @@ public sealed class ForkBranch
     /// <param name="requestUri">The new Request-URI (e.g. a registered Contact); null keeps the received one.</param>
     /// <param name="route">URIs written as Route headers ahead of any received ones (e.g. a registration's Path, RFC 3327).</param>
     /// <param name="headers">Headers added to this branch's request.</param>
-    public ForkBranch(IPEndPoint destination, string? requestUri = null, IReadOnlyList<string>? route = null, IReadOnlyList<SipHeader>? headers = null)
+    /// <param name="onFailure">
+    /// Called on the request's worker with the status when the branch ends without a 2xx (408 for silence or a
+    /// timeout): lets a next-hop directory hold a failed server down. Must be quick and must not throw.
+    /// </param>
+    public ForkBranch(IPEndPoint destination, string? requestUri = null, IReadOnlyList<string>? route = null, IReadOnlyList<SipHeader>? headers = null,
+        Action<int>? onFailure = null)
     {
+        OnFailure = onFailure;
         if (requestUri is not null && requestUri.AsSpan().ContainsAny(" \r\n")) throw new ArgumentException("A Request-URI cannot hold spaces or line breaks.", nameof(requestUri));
         Destination = destination;
         RequestUri = requestUri is null ? null : System.Text.Encoding.UTF8.GetBytes(requestUri);
@@ -62,6 +68,8 @@ public sealed class ForkBranch
     public IPEndPoint Destination { get; }
 
     internal byte[]? RequestUri { get; }
+
+    internal Action<int>? OnFailure { get; }
 
     internal byte[] HeaderLines { get; }
 }

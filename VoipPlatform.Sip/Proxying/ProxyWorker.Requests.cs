@@ -266,6 +266,17 @@ internal sealed partial class ProxyWorker
     /// <summary>Counts a branch's final non-2xx outcome into its step; the step completes with its last branch.</summary>
     private void Settle(ClientTransaction client, int status, OutgoingMessage? response)
     {
+        if (!client.Settled && client.OnFailure is { } onFailure)
+        {
+            try
+            {
+                onFailure(status);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "A branch failure callback threw");
+            }
+        }
         ServerTransaction? server = client.Server;
         if (client.Settled || server is null || server.State == TransactionState.Terminated || server.HasFinalResponse || client.Step != server.Step)
         {
@@ -360,6 +371,7 @@ internal sealed partial class ProxyWorker
             Interval = Timers.T1,
             Step = server.Step,
             Protocol = protocol,
+            OnFailure = branch?.OnFailure,
         };
         client.Span = SipTracing.StartClientSpan(request, server.Span, destination);
 

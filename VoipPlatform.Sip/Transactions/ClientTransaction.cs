@@ -21,6 +21,9 @@ internal sealed class ClientTransaction(string key, bool isInvite, IPEndPoint de
     /// <summary>The transport the request went on: over a stream nothing is retransmitted (RFC 3261 section 17.1.1.2).</summary>
     public Transport.SipProtocol Protocol { get; init; }
 
+    /// <summary>Told the status when the branch fails (see <see cref="Proxying.ForkBranch"/>).</summary>
+    public Action<int>? OnFailure { get; init; }
+
     /// <summary>The fork step that started this branch (0 without a plan).</summary>
     public int Step { get; init; }
 

@@ -30,7 +30,7 @@ public sealed partial class TortureProxyTests
         TortureMessages.Case c = TortureMessages.Get(file);
         using var sender = new UdpPeer();
         using var router = new UdpPeer();
-        var edge = new EdgeRequestRouter(Options.Create(new EdgeRoutingOptions { Routers = [router.EndPoint.ToString()] }), new ConfigurationBuilder().Build());
+        var edge = new EdgeRequestRouter(new StaticRouterSet(Options.Create(new EdgeRoutingOptions { Routers = [router.EndPoint.ToString()] }), new ConfigurationBuilder().Build()));
         await using var proxy = InProcessHop.Start(edge);
 
         bool isResponse = c.Bytes.AsSpan().StartsWith("SIP/2.0 "u8);

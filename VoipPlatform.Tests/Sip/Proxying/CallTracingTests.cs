@@ -41,9 +41,9 @@ public sealed partial class CallTracingTests : IDisposable
     public async Task Each_call_is_one_trace_across_proxy_and_router(bool uacHonoursRecordRoute)
     {
         await using var router = InProcessHop.Start(new RequestUriNextHop());
-        var edge = new EdgeRequestRouter(
+        var edge = new EdgeRequestRouter(new StaticRouterSet(
             Options.Create(new EdgeRoutingOptions { Routers = [router.EndPoint.ToString()] }),
-            new ConfigurationBuilder().Build());
+            new ConfigurationBuilder().Build()));
         await using var proxy = InProcessHop.Start(edge);
 
         const int calls = 5;
