@@ -1,11 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using VoipPlatform.RtpEngine.Ng;
 
 namespace VoipPlatform.MediaAgent.RtpEngine;
 
 /// <summary>Pings RTPEngine over ng at a fixed interval and records the outcome for the health check.</summary>
 public sealed partial class RtpEnginePingService(
-    NgPingClient client,
+    NgClient client,
     RtpEngineHealth health,
     IOptions<MediaAgentOptions> options,
     TimeProvider timeProvider,
@@ -18,7 +19,7 @@ public sealed partial class RtpEnginePingService(
         using var timer = new PeriodicTimer(settings.PingInterval, timeProvider);
         do
         {
-            var error = await client.PingAsync(endpoint, settings.PingTimeout, stoppingToken);
+            var error = await PingAsync(stoppingToken);
             var wasOk = health.Last.Ok;
             health.Record(error);
             // Log transitions only: a ping every few seconds would flood the logs.
@@ -32,6 +33,24 @@ public sealed partial class RtpEnginePingService(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <returns>Null when RTPEngine answered <c>pong</c>; otherwise why the ping failed.</returns>
+    private async Task<string?> PingAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await client.PingAsync(stoppingToken);
+            return null;
+        }
+        catch (NgTimeoutException)
+        {
+            return $"no reply within {options.Value.PingTimeout.TotalMilliseconds:0} ms";
+        }
+        catch (NgErrorException ex)
+        {
+            return $"error reply: {ex.Reason}";
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RTPEngine at {Endpoint} answers ng ping")]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Net;
+using VoipPlatform.RtpEngine.Ng;
 
 namespace VoipPlatform.MediaAgent.RtpEngine;
 
@@ -20,7 +21,12 @@ public static class RtpEngineSupervisionExtensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<NgPingClient>();
+        // One ng client for the agent's life: a single try per ping, as the next ping is the retry.
+        builder.Services.AddSingleton(sp =>
+        {
+            MediaAgentOptions settings = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaAgentOptions>>().Value;
+            return new NgClient(IPEndPoint.Parse(settings.NgEndpoint), new NgClientOptions { Timeout = settings.PingTimeout, Tries = 1 });
+        });
         builder.Services.AddSingleton<RtpEngineHealth>();
         builder.Services.AddHostedService<RtpEnginePingService>();
         builder.Services.AddHealthChecks().AddCheck<RtpEngineHealthCheck>(HealthCheckName);

@@ -61,7 +61,7 @@ public sealed class DnsRouterSetTests : IAsyncLifetime
     /// A router stand-in: answers every INVITE with 100 Trying (as routers do at once) and notes when each Call-ID
     /// first arrived.
     /// </summary>
-    private static async Task<Dictionary<string, DateTime>> AnswerTryingAsync(UdpPeer router, TimeSpan window)
+    private static async Task<Dictionary<string, DateTime>> AnswerTryingAsync(UdpPeer router, TimeSpan window, Action? arrived = null)
     {
         var calls = new Dictionary<string, DateTime>();
         using var stop = new CancellationTokenSource(window);
@@ -69,7 +69,7 @@ public sealed class DnsRouterSetTests : IAsyncLifetime
         {
             if (!message.StartsWith("INVITE")) continue;
             string[] lines = message.Split("\r\n");
-            calls.TryAdd(lines.First(l => l.StartsWith("Call-ID:")), DateTime.UtcNow);
+            if (calls.TryAdd(lines.First(l => l.StartsWith("Call-ID:")), DateTime.UtcNow)) arrived?.Invoke();
             string copied = string.Join("\r\n", lines.Where(l => l.StartsWith("Via:") || l.StartsWith("From:") || l.StartsWith("To:") || l.StartsWith("Call-ID:") || l.StartsWith("CSeq:")));
             string[] sentBy = lines.First(l => l.StartsWith("Via:")).Split(' ')[2].Split(';')[0].Split(':');
             router.Send($"SIP/2.0 100 Trying\r\n{copied}\r\nContent-Length: 0\r\n\r\n", new IPEndPoint(IPAddress.Parse(sentBy[0]), int.Parse(sentBy[1])));
@@ -98,18 +98,19 @@ public sealed class DnsRouterSetTests : IAsyncLifetime
     public async Task A_router_that_stayed_silent_is_held_down_so_the_next_call_goes_straight_to_a_live_one()
     {
         await using var edge = StartEdge(answerTimeout: TimeSpan.FromMilliseconds(600));
-        var atA = AnswerTryingAsync(_routerA, TimeSpan.FromSeconds(4));
-        var atB = AnswerTryingAsync(_routerB, TimeSpan.FromSeconds(4));
+        var firstArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var atA = AnswerTryingAsync(_routerA, TimeSpan.FromSeconds(6), () => firstArrived.TrySetResult());
+        var atB = AnswerTryingAsync(_routerB, TimeSpan.FromSeconds(6), () => firstArrived.TrySetResult());
 
         DateTime firstSent = DateTime.UtcNow;
         _uac.Send(Invite(), edge.EndPoint);
-        await Task.Delay(1500);
+        await firstArrived.Task.WaitAsync(Wait); // the first call waited out the dead router, which is now held down
         DateTime secondSent = DateTime.UtcNow;
         _uac.Send(Invite(), edge.EndPoint);
 
         var arrivals = (await atA).Concat(await atB).Select(call => call.Value).Order().ToArray();
         Assert.Equal(2, arrivals.Length);
         Assert.True(arrivals[0] - firstSent >= TimeSpan.FromMilliseconds(550), "the first call should have waited out the dead router");
-        Assert.True(arrivals[1] - secondSent < TimeSpan.FromMilliseconds(400), $"the second call took {arrivals[1] - secondSent}");
+        Assert.True(arrivals[1] - secondSent < TimeSpan.FromMilliseconds(450), $"the second call took {arrivals[1] - secondSent}");
     }
 }
