@@ -7,7 +7,7 @@ namespace VoipPlatform.Tests.Infrastructure;
 
 /// <summary>
 /// A real server program (from a Debian package) that a test starts on a loopback port: ready once the port accepts a
-/// TCP connection, stopped by its PID on dispose.
+/// TCP connection (or a readiness probe of the caller's says so), stopped by its PID on dispose.
 /// </summary>
 public sealed class LoopbackServerProcess : IAsyncDisposable
 {
@@ -29,7 +29,9 @@ public sealed class LoopbackServerProcess : IAsyncDisposable
 
     /// <summary>Starts <paramref name="program"/> and waits until it listens on <paramref name="port"/>.</summary>
     /// <param name="package">The Debian package to name when the program is missing.</param>
-    public static async Task<LoopbackServerProcess> StartAsync(string program, IEnumerable<string> arguments, int port, string package)
+    /// <param name="ready">How to tell it is ready when TCP is not the way (e.g. a UDP ping); a TCP connect otherwise.</param>
+    public static async Task<LoopbackServerProcess> StartAsync(string program, IEnumerable<string> arguments, int port, string package,
+        Func<IPEndPoint, Task<bool>>? ready = null)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string argument in arguments) info.ArgumentList.Add(argument);
@@ -43,11 +45,11 @@ public sealed class LoopbackServerProcess : IAsyncDisposable
             throw new InvalidOperationException($"{program} did not start; install {package}", ex);
         }
         var server = new LoopbackServerProcess(process, port);
-        await server.WaitUntilListeningAsync(program);
+        await server.WaitUntilReadyAsync(program, ready ?? AcceptsTcpAsync);
         return server;
     }
 
-    private async Task WaitUntilListeningAsync(string program)
+    private async Task WaitUntilReadyAsync(string program, Func<IPEndPoint, Task<bool>> ready)
     {
         for (int i = 0; i < 100; i++)
         {
@@ -57,19 +59,25 @@ public sealed class LoopbackServerProcess : IAsyncDisposable
                 await DisposeAsync();
                 throw new InvalidOperationException(exited);
             }
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await probe.ConnectAsync(EndPoint);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+            if (await ready(EndPoint)) return;
+            await Task.Delay(50);
         }
         await DisposeAsync();
-        throw new TimeoutException($"{program} did not start listening on {EndPoint}: {Output}");
+        throw new TimeoutException($"{program} did not become ready on {EndPoint}: {Output}");
+    }
+
+    private static async Task<bool> AcceptsTcpAsync(IPEndPoint endPoint)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await probe.ConnectAsync(endPoint);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private string Output

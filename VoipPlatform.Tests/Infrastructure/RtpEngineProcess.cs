@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Text;
 using VoipPlatform.RtpEngine.Ng;
 
 namespace VoipPlatform.Tests.Infrastructure;
@@ -11,63 +9,40 @@ namespace VoipPlatform.Tests.Infrastructure;
 /// </summary>
 public sealed class RtpEngineProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly LoopbackServerProcess _process;
 
-    private RtpEngineProcess(Process process, IPEndPoint ng)
-    {
-        _process = process;
-        NgEndPoint = ng;
-        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
+    private RtpEngineProcess(LoopbackServerProcess process) => _process = process;
 
-    public IPEndPoint NgEndPoint { get; }
+    /// <summary>Where it takes ng commands (UDP).</summary>
+    public IPEndPoint NgEndPoint => _process.EndPoint;
 
     public static async Task<RtpEngineProcess> StartAsync()
     {
-        var ng = new IPEndPoint(IPAddress.Loopback, FreeUdpPort.Next());
+        int ngPort = FreeUdpPort.Next();
         int portMin = 40000 + Random.Shared.Next(0, 200) * 100;
-        var info = new ProcessStartInfo("rtpengine") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[]
-        {
+        string[] arguments =
+        [
             "--config-file=none", // not /etc/rtpengine/rtpengine.conf, whose CLI and HTTP ports the platform's engine holds
-            "--interface=127.0.0.1", $"--listen-ng={ng}", "--foreground", "--log-stderr", "--table=-1",
+            "--interface=127.0.0.1", $"--listen-ng=127.0.0.1:{ngPort}", "--foreground", "--log-stderr", "--table=-1",
             $"--port-min={portMin}", $"--port-max={portMin + 99}",
             "--delete-delay=0", // a deleted session disappears at once (the default keeps it 30 s for late packets)
-        })
-        {
-            info.ArgumentList.Add(argument);
-        }
-        var engine = new RtpEngineProcess(Process.Start(info) ?? throw new InvalidOperationException("rtpengine did not start; install rtpengine-daemon"), ng);
-        await using var client = new NgClient(ng, new NgClientOptions { Timeout = TimeSpan.FromMilliseconds(200), Tries = 1 });
-        for (int i = 0; i < 50; i++)
-        {
-            if (engine._process.HasExited) break;
-            try
-            {
-                await client.PingAsync();
-                return engine;
-            }
-            catch (NgTimeoutException)
-            {
-            }
-        }
-        string output;
-        lock (engine._output) output = engine._output.ToString();
-        await engine.DisposeAsync();
-        throw new InvalidOperationException($"rtpengine did not answer ng ping:\n{output}");
+        ];
+        return new RtpEngineProcess(await LoopbackServerProcess.StartAsync("rtpengine", arguments, ngPort, "rtpengine-daemon", AnswersPingAsync));
     }
 
-    public async ValueTask DisposeAsync()
+    private static async Task<bool> AnswersPingAsync(IPEndPoint ng)
     {
-        if (!_process.HasExited)
+        await using var client = new NgClient(ng, new NgClientOptions { Timeout = TimeSpan.FromMilliseconds(200), Tries = 1 });
+        try
         {
-            _process.Kill();
-            await _process.WaitForExitAsync();
+            await client.PingAsync();
+            return true;
         }
-        _process.Dispose();
+        catch (NgTimeoutException)
+        {
+            return false;
+        }
     }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

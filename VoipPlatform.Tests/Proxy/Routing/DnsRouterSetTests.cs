@@ -44,19 +44,6 @@ public sealed class DnsRouterSetTests : IAsyncLifetime
         return InProcessHop.Start(new EdgeRequestRouter(new DnsRouterSet(locator, options, NullLogger<DnsRouterSet>.Instance)));
     }
 
-    private string Invite() => $"""
-        INVITE sip:bob@vp.test SIP/2.0
-        Via: SIP/2.0/UDP {_uac.EndPoint};branch=z9hG4bK-{Guid.NewGuid():N};rport
-        From: <sip:alice@vp.test>;tag=a
-        To: <sip:bob@vp.test>
-        Call-ID: {Guid.NewGuid():N}@127.0.0.1
-        CSeq: 1 INVITE
-        Max-Forwards: 70
-        Content-Length: 0
-
-
-        """;
-
     /// <summary>
     /// A router stand-in: answers every INVITE with 100 Trying (as routers do at once) and notes when each Call-ID
     /// first arrived.
@@ -84,7 +71,7 @@ public sealed class DnsRouterSetTests : IAsyncLifetime
         var atA = AnswerTryingAsync(_routerA, TimeSpan.FromSeconds(3));
         var atB = AnswerTryingAsync(_routerB, TimeSpan.FromSeconds(3));
 
-        for (int call = 0; call < 4; call++) _uac.Send(Invite(), edge.EndPoint);
+        for (int call = 0; call < 4; call++) _uac.Send(SipRequests.Invite(_uac.EndPoint, "vp.test"), edge.EndPoint);
 
         // Each call first meets the dead router (priority 5), then after 0.6 s of silence one of the equal-weight
         // live pair, which answers at once and keeps it.
@@ -103,10 +90,10 @@ public sealed class DnsRouterSetTests : IAsyncLifetime
         var atB = AnswerTryingAsync(_routerB, TimeSpan.FromSeconds(6), () => firstArrived.TrySetResult());
 
         DateTime firstSent = DateTime.UtcNow;
-        _uac.Send(Invite(), edge.EndPoint);
+        _uac.Send(SipRequests.Invite(_uac.EndPoint, "vp.test"), edge.EndPoint);
         await firstArrived.Task.WaitAsync(Wait); // the first call waited out the dead router, which is now held down
         DateTime secondSent = DateTime.UtcNow;
-        _uac.Send(Invite(), edge.EndPoint);
+        _uac.Send(SipRequests.Invite(_uac.EndPoint, "vp.test"), edge.EndPoint);
 
         var arrivals = (await atA).Concat(await atB).Select(call => call.Value).Order().ToArray();
         Assert.Equal(2, arrivals.Length);

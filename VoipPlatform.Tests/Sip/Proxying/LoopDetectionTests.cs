@@ -15,19 +15,6 @@ public sealed class LoopDetectionTests
         public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context) => decide(request);
     }
 
-    private static string Invite(UdpPeer uac, string uri) => $"""
-        INVITE {uri} SIP/2.0
-        Via: SIP/2.0/UDP {uac.EndPoint};branch=z9hG4bK-{Guid.NewGuid():N};rport
-        From: <sip:alice@example.test>;tag=a
-        To: <sip:bob@example.test>
-        Call-ID: {Guid.NewGuid():N}@127.0.0.1
-        CSeq: 1 INVITE
-        Max-Forwards: 70
-        Content-Length: 0
-
-
-        """;
-
     [Fact]
     public async Task A_request_that_comes_back_unchanged_is_a_loop_and_gets_482()
     {
@@ -37,7 +24,7 @@ public sealed class LoopDetectionTests
         await using var b = InProcessHop.Start(new FixedNextHop(a.EndPoint)); // misconfigured: straight back
         bEndPoint = b.EndPoint;
 
-        uac.Send(Invite(uac, "sip:bob@example.test"), a.EndPoint);
+        uac.Send(SipRequests.Invite(uac.EndPoint, "example.test"), a.EndPoint);
 
         string? final = await uac.ReceiveUntilAsync("SIP/2.0 4", Wait);
         Assert.NotNull(final);
@@ -60,7 +47,7 @@ public sealed class LoopDetectionTests
             new ForkStep([new ForkBranch(edge.EndPoint, $"sip:bob@{callee.EndPoint}")], TimeSpan.Zero, [])]))));
         bEndPoint = router.EndPoint;
 
-        uac.Send(Invite(uac, "sip:bob@example.test"), edge.EndPoint);
+        uac.Send(SipRequests.Invite(uac.EndPoint, "example.test"), edge.EndPoint);
 
         string? arrived = await callee.ReceiveUntilAsync("INVITE", Wait);
         Assert.NotNull(arrived);
