@@ -29,9 +29,6 @@ public sealed class StaticRouterSet : IRouterSet
             .ToArray();
     }
 
-    /// <summary>The routers in use.</summary>
-    public IReadOnlyList<IPEndPoint> Routers => _routers;
-
     /// <inheritdoc />
     public ValueTask<RoutingDecision> NextAsync()
     {

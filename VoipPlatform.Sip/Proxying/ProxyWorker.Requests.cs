@@ -153,7 +153,6 @@ internal sealed partial class ProxyWorker
     /// </summary>
     private void AwaitDecision(ServerTransaction server, ValueTask<RoutingDecision> pending)
     {
-        server.AwaitingDecision = true;
         server.Request.Retain();
         _ = DeliverDecisionAsync(server, pending);
     }
@@ -187,7 +186,6 @@ internal sealed partial class ProxyWorker
     /// <summary>Carries out a routing decision for a server transaction that is still waiting for one.</summary>
     private void Execute(ServerTransaction server, in RoutingDecision decision)
     {
-        server.AwaitingDecision = false;
         if (server.State == TransactionState.Terminated || server.HasFinalResponse) return; // cancelled meanwhile
         SipMessage request = server.Request;
         if (decision.Plan is { Steps.Count: > 0 } plan)

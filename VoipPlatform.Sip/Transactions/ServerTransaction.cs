@@ -58,9 +58,6 @@ internal sealed class ServerTransaction : Transaction
     /// <summary>True once a final response has been sent.</summary>
     public bool HasFinalResponse => LastStatus >= 200;
 
-    /// <summary>True while a routing decision is awaited and no branch exists yet.</summary>
-    public bool AwaitingDecision { get; set; }
-
     /// <summary>Keeps <paramref name="response"/> when it beats the best so far; disposes whichever loses.</summary>
     public void OfferFinal(int status, OutgoingMessage? response)
     {

@@ -69,9 +69,6 @@ public sealed class SipTransport : ISipTransport
     /// <inheritdoc />
     public IPEndPoint LocalEndPoint => _udp.LocalEndPoint;
 
-    /// <summary>Open TCP flows.</summary>
-    public int TcpFlowCount => _tcp.FlowCount;
-
     /// <summary>Where TLS is accepted, or null without TLS.</summary>
     public IPEndPoint? TlsEndPoint => _tls?.LocalEndPoint;
 

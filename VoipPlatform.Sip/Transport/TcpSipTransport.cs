@@ -48,9 +48,6 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     /// <summary>Where this transport listens.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
-    /// <summary>Open flows (for tests and health).</summary>
-    public int FlowCount => _flows.Count;
-
     public void Start(Action<SipMessage, IPEndPoint> onMessage)
     {
         _onMessage = onMessage;
