@@ -26,7 +26,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// Where the routers send application branches: Asterisk cannot run here, so tests put a SIPp standing in for
     /// it on this port.
     /// </summary>
-    public static readonly int ApplicationServerPort = Infrastructure.FreeUdpPort.Next();
+    public static readonly int ApplicationServerPort = Infrastructure.FreeSipPort.Next();
 
     /// <summary>The demo domain the API seeds at start (docs/business-logic-api.md).</summary>
     public const string Domain = "voip.local";

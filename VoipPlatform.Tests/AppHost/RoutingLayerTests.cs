@@ -96,9 +96,9 @@ public sealed class RoutingLayerTests(PlatformFixture platform)
     [Fact]
     public async Task With_the_business_logic_api_unreachable_a_call_gets_503_with_retry_after_within_2_seconds()
     {
-        Dictionary<string, string> environment = await RouterEnvironmentAsync(FreeUdpPort.Next());
+        Dictionary<string, string> environment = await RouterEnvironmentAsync(FreeSipPort.Next());
         foreach (string key in environment.Keys.Where(k => k.StartsWith("services__applayer__")).ToArray()) environment.Remove(key);
-        environment["services__applayer__http__0"] = $"http://127.0.0.1:{FreeUdpPort.Next()}"; // nothing listens there
+        environment["services__applayer__http__0"] = $"http://127.0.0.1:{FreeSipPort.Next()}"; // nothing listens there
         await using var router = await ServiceProcess.StartAsync("Router", environment);
         using var phone = new UdpPeer();
 
@@ -119,7 +119,7 @@ public sealed class RoutingLayerTests(PlatformFixture platform)
     [Fact]
     public async Task With_one_of_two_router_replicas_killed_registrations_survive_and_calls_complete()
     {
-        int routerA = FreeUdpPort.Next(), routerB = FreeUdpPort.Next(), proxyPort = FreeUdpPort.Next();
+        int routerA = FreeSipPort.Next(), routerB = FreeSipPort.Next(), proxyPort = FreeSipPort.Next();
         await using var first = await ServiceProcess.StartAsync("Router", await RouterEnvironmentAsync(routerA));
         await using var second = await ServiceProcess.StartAsync("Router", await RouterEnvironmentAsync(routerB));
         await using var proxy = await ServiceProcess.StartAsync("Proxy", new Dictionary<string, string>

@@ -15,7 +15,7 @@ public sealed class SippPhone(PlatformFixture platform, string user, string pass
 
     public string Password => password;
 
-    public int Port { get; } = FreeUdpPort.Next();
+    public int Port { get; } = FreeSipPort.Next();
 
     /// <summary>The edge proxy this phone uses: the platform's, unless a test runs its own.</summary>
     private IPEndPoint Proxy => proxy ?? platform.SipEndPoint("proxy");
@@ -36,7 +36,7 @@ public sealed class SippPhone(PlatformFixture platform, string user, string pass
     /// <summary>Calls <paramref name="callee"/> (user part in the seeded domain) from this phone's user, answering the 407.</summary>
     public SippRun Call(string callee, int calls = 1, int callsPerSecond = 10) =>
         SippRun.Start("-sf", SippScenarios.AuthenticatedCall(), Proxy.ToString(),
-            "-i", "127.0.0.1", "-p", FreeUdpPort.Next().ToString(), "-s", user, "-au", user, "-ap", password,
+            "-i", "127.0.0.1", "-p", FreeSipPort.Next().ToString(), "-s", user, "-au", user, "-ap", password,
             "-set", "domain", PlatformFixture.Domain, "-set", "callee", callee,
             "-m", calls.ToString(), "-r", callsPerSecond.ToString());
 

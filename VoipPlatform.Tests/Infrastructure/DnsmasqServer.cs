@@ -18,7 +18,7 @@ public sealed class DnsmasqServer : IAsyncDisposable
     /// <summary>Starts dnsmasq with the given record options (<c>--srv-host=...</c>, <c>--host-record=...</c>).</summary>
     public static async Task<DnsmasqServer> StartAsync(params string[] records)
     {
-        int port = FreeUdpPort.Next();
+        int port = FreeSipPort.Next();
         string[] arguments =
         [
             "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces",

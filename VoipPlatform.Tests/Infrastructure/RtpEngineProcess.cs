@@ -18,7 +18,7 @@ public sealed class RtpEngineProcess : IAsyncDisposable
 
     public static async Task<RtpEngineProcess> StartAsync()
     {
-        int ngPort = FreeUdpPort.Next();
+        int ngPort = FreeSipPort.Next();
         int portMin = 40000 + Random.Shared.Next(0, 200) * 100;
         string[] arguments =
         [

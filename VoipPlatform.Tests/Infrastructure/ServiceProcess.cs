@@ -38,14 +38,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
         foreach (var (name, value) in environment) info.Environment[name] = value;
         var service = new ServiceProcess(Process.Start(info) ?? throw new InvalidOperationException($"{project} did not start"));
-        try
-        {
-            await service._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        catch (TimeoutException)
+        // Listening, exited (a bind failure, say), or too slow: whichever comes first.
+        Task exited = service._process.WaitForExitAsync();
+        Task first = await Task.WhenAny(service._listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
+        if (first != service._listening.Task)
         {
             await service.DisposeAsync();
-            throw new InvalidOperationException($"{project} did not start listening:\n{service.Output}");
+            string why = first == exited ? "exited before listening" : "did not start listening within 30 s";
+            throw new InvalidOperationException($"{project} {why}:\n{service.Output}");
         }
         return service;
     }

@@ -98,7 +98,7 @@ public sealed class NgClientTests : IAsyncLifetime
     [Fact]
     public async Task No_engine_means_a_timeout_after_the_configured_tries_not_a_hang()
     {
-        await using var client = new NgClient(new IPEndPoint(IPAddress.Loopback, FreeUdpPort.Next()), new NgClientOptions { Timeout = TimeSpan.FromMilliseconds(100), Tries = 3 });
+        await using var client = new NgClient(new IPEndPoint(IPAddress.Loopback, FreeSipPort.Next()), new NgClientOptions { Timeout = TimeSpan.FromMilliseconds(100), Tries = 3 });
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         await Assert.ThrowsAsync<NgTimeoutException>(() => client.PingAsync());

@@ -47,7 +47,7 @@ public sealed partial class CallTracingTests : IDisposable
         await using var proxy = InProcessHop.Start(edge);
 
         const int calls = 5;
-        int uasPort = FreeUdpPort.Next(), uacPort = FreeUdpPort.Next();
+        int uasPort = FreeSipPort.Next(), uacPort = FreeSipPort.Next();
         var (uasScenario, uacScenario) = SippScenarios.ThroughHops(proxy.EndPoint, router.EndPoint);
         await using var uas = SippRun.Start("-sf", uasScenario, "-i", "127.0.0.1", "-p", uasPort.ToString(), "-m", calls.ToString());
         await Task.Delay(300);

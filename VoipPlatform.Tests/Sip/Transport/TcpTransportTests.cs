@@ -14,7 +14,7 @@ public sealed class TcpTransportTests
     public async Task Sipp_calls_over_tcp_complete_through_the_proxy_to_a_udp_callee()
     {
         const int calls = 20;
-        int uasPort = FreeUdpPort.Next(), uacPort = FreeUdpPort.Next();
+        int uasPort = FreeSipPort.Next(), uacPort = FreeSipPort.Next();
         await using var hop = InProcessHop.Start(new FixedNextHop(new IPEndPoint(IPAddress.Loopback, uasPort)));
         await using var uas = SippRun.Start("-sn", "uas", "-i", "127.0.0.1", "-p", uasPort.ToString(), "-m", calls.ToString());
         await Task.Delay(300);
