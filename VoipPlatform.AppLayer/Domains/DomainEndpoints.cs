@@ -20,7 +20,7 @@ public static class DomainEndpoints
         group.MapGet("/{domain}", async (string domain, DomainStore store) =>
                 SipNames.TryNormalizeDomain(domain, out string name) && await store.GetAsync(name) is { } found
                     ? TypedResults.Ok(found)
-                    : ApiProblems.NotFound($"Domain {domain} is not served."))
+                    : ApiProblems.DomainNotServed(domain))
             .WithName("GetDomain")
             .WithSummary("Get a domain: 200 when the platform serves it, 404 otherwise (the router's \"is this ours?\").")
             .Produces<DomainResponse>()
@@ -50,12 +50,12 @@ public static class DomainEndpoints
                 var errors = new ValidationErrors();
                 ValidateDescription(request.Description, errors);
                 if (errors.HasErrors) return errors.ToResult();
-                if (!SipNames.TryNormalizeDomain(domain, out string name)) return ApiProblems.NotFound($"Domain {domain} is not served.");
+                if (!SipNames.TryNormalizeDomain(domain, out string name)) return ApiProblems.DomainNotServed(domain);
 
                 var outcome = await store.UpdateAsync(name, request.Description);
                 return outcome.Succeeded && await store.GetAsync(name) is { } updated
                     ? TypedResults.Ok(updated)
-                    : ApiProblems.From(outcome, () => ApiProblems.NotFound($"Domain {domain} is not served."));
+                    : ApiProblems.From(outcome, () => ApiProblems.DomainNotServed(domain));
             })
             .WithName("UpdateDomain")
             .WithSummary("Replace a domain's description.")
@@ -66,7 +66,7 @@ public static class DomainEndpoints
         group.MapDelete("/{domain}", async (string domain, DomainStore store) =>
                 SipNames.TryNormalizeDomain(domain, out string name)
                     ? ApiProblems.From(await store.DeleteAsync(name), TypedResults.NoContent)
-                    : ApiProblems.NotFound($"Domain {domain} is not served."))
+                    : ApiProblems.DomainNotServed(domain))
             .WithName("DeleteDomain")
             .WithSummary("Stop serving a domain. 409 while it still has users or numbers (no cascade).")
             .Produces(StatusCodes.Status204NoContent)

@@ -45,7 +45,7 @@ public sealed class DomainStore(IConnectionMultiplexer redis)
         _ = description is null
             ? transaction.HashDeleteAsync(key, DomainFields.Description)
             : transaction.HashSetAsync(key, DomainFields.Description, description);
-        return await transaction.ExecuteAsync() ? WriteOutcome.Ok : WriteOutcome.NotFound($"Domain {domain} is not served.");
+        return await transaction.ExecuteAsync() ? WriteOutcome.Ok : WriteOutcome.DomainNotServed(domain);
     }
 
     /// <summary>Deletes a domain that has no users and no numbers left (409 otherwise: no cascade over a whole realm).</summary>
@@ -54,7 +54,7 @@ public sealed class DomainStore(IConnectionMultiplexer redis)
         var key = RedisKeys.Domain(domain);
         var usersKey = RedisKeys.DomainUsers(domain);
         var numbersKey = RedisKeys.DomainNumbers(domain);
-        if (!await Db.KeyExistsAsync(key)) return WriteOutcome.NotFound($"Domain {domain} is not served.");
+        if (!await Db.KeyExistsAsync(key)) return WriteOutcome.DomainNotServed(domain);
         long users = await Db.SetLengthAsync(usersKey);
         long numbers = await Db.SetLengthAsync(numbersKey);
         if (users > 0 || numbers > 0)

@@ -15,7 +15,7 @@ public static class NumberEndpoints
         group.MapGet("/", async (string domain, NumberStore store) =>
                 SipNames.TryNormalizeDomain(domain, out string realm) && await store.ListAsync(realm) is { } numbers
                     ? TypedResults.Ok(numbers)
-                    : ApiProblems.NotFound($"Domain {domain} is not served."))
+                    : ApiProblems.DomainNotServed(domain))
             .WithName("ListNumbers")
             .WithSummary("List a domain's numbers.")
             .Produces<IReadOnlyList<NumberResponse>>()
@@ -34,7 +34,7 @@ public static class NumberEndpoints
             {
                 var errors = NumberValidation.Validate(request, numberFromPath: null);
                 if (errors.HasErrors) return errors.ToResult();
-                if (!SipNames.TryNormalizeDomain(domain, out string realm)) return ApiProblems.NotFound($"Domain {domain} is not served.");
+                if (!SipNames.TryNormalizeDomain(domain, out string realm)) return ApiProblems.DomainNotServed(domain);
 
                 var number = ToNumber(realm, request.Number!, request);
                 return ApiProblems.From(await store.CreateAsync(number),

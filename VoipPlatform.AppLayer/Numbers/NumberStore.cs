@@ -37,7 +37,7 @@ public sealed class NumberStore(IConnectionMultiplexer redis)
         var domainKey = RedisKeys.Domain(number.Domain);
         var numberKey = RedisKeys.Number(number.Domain, number.Number);
         var sameNameUserKey = RedisKeys.User(number.Domain, number.Number);
-        if (!await Db.KeyExistsAsync(domainKey)) return WriteOutcome.NotFound($"Domain {number.Domain} is not served.");
+        if (!await Db.KeyExistsAsync(domainKey)) return WriteOutcome.DomainNotServed(number.Domain);
         if (await Db.KeyExistsAsync(numberKey)) return WriteOutcome.Conflict($"Number {number.Number} of {number.Domain} already exists.");
         if (await Db.KeyExistsAsync(sameNameUserKey)) return WriteOutcome.Conflict($"{number.Number} is already a user of {number.Domain}.");
         if (await MissingTargetAsync(number) is { } missing) return missing;

@@ -9,6 +9,8 @@ public static class ApiProblems
     public static IResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
+    public static IResult DomainNotServed(string domain) => NotFound(WriteOutcome.DomainNotServedDetail(domain));
+
     public static IResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
 

@@ -22,6 +22,11 @@ public sealed record WriteOutcome(WriteStatus Status, string? Detail = null, str
 
     public static WriteOutcome NotFound(string detail) => new(WriteStatus.NotFound, detail);
 
+    /// <summary>The one wording of "no such domain", for stores and endpoints alike.</summary>
+    public static string DomainNotServedDetail(string domain) => $"Domain {domain} is not served.";
+
+    public static WriteOutcome DomainNotServed(string domain) => NotFound(DomainNotServedDetail(domain));
+
     public static WriteOutcome Conflict(string detail) => new(WriteStatus.Conflict, detail);
 
     public static WriteOutcome Invalid(string field, string detail) => new(WriteStatus.Invalid, detail, field);

@@ -21,7 +21,7 @@ public static class UserEndpoints
         group.MapGet("/", async (string domain, UserStore store) =>
                 SipNames.TryNormalizeDomain(domain, out string name) && await store.ListAsync(name) is { } users
                     ? TypedResults.Ok(users.Select(u => u.ToResponse()).ToList())
-                    : ApiProblems.NotFound($"Domain {domain} is not served."))
+                    : ApiProblems.DomainNotServed(domain))
             .WithName("ListUsers")
             .WithSummary("List a domain's users (no credentials).")
             .Produces<List<UserResponse>>()
@@ -50,7 +50,7 @@ public static class UserEndpoints
             {
                 var errors = UserValidation.ValidateCreate(request);
                 if (errors.HasErrors) return errors.ToResult();
-                if (!SipNames.TryNormalizeDomain(domain, out string realm)) return ApiProblems.NotFound($"Domain {domain} is not served.");
+                if (!SipNames.TryNormalizeDomain(domain, out string realm)) return ApiProblems.DomainNotServed(domain);
 
                 string user = request.User!;
                 var stored = new StoredUser(

@@ -36,7 +36,7 @@ public sealed class UserStore(IConnectionMultiplexer redis)
         var domainKey = RedisKeys.Domain(user.Domain);
         var userKey = RedisKeys.User(user.Domain, user.User);
         var numberKey = RedisKeys.Number(user.Domain, user.User);
-        if (!await Db.KeyExistsAsync(domainKey)) return WriteOutcome.NotFound($"Domain {user.Domain} is not served.");
+        if (!await Db.KeyExistsAsync(domainKey)) return WriteOutcome.DomainNotServed(user.Domain);
         if (await Db.KeyExistsAsync(userKey)) return WriteOutcome.Conflict($"User {user.User}@{user.Domain} already exists.");
         if (await Db.KeyExistsAsync(numberKey)) return WriteOutcome.Conflict($"{user.User} is already a number of {user.Domain}.");
 
