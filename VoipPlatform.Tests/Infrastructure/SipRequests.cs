@@ -2,7 +2,7 @@ using System.Net;
 
 namespace VoipPlatform.Tests.Infrastructure;
 
-/// <summary>Hand-written requests for tests that send raw SIP.</summary>
+/// <summary>Hand-written requests and answers for tests that send raw SIP.</summary>
 public static class SipRequests
 {
     /// <summary>An out-of-dialog INVITE from <c>alice@<paramref name="fromDomain"/></c> to <c>bob@<paramref name="fromDomain"/></c>, answerable at <paramref name="self"/>.</summary>
@@ -19,4 +19,17 @@ public static class SipRequests
 
 
         """;
+
+    /// <summary>
+    /// Answers a request the way a UAS or next hop would: its Vias, From, Call-ID, CSeq and Record-Route copied, a To
+    /// tag added when it has none.
+    /// </summary>
+    public static string Answer(string request, string statusLine, string tag = "b2")
+    {
+        string[] lines = request.Split("\r\n");
+        IEnumerable<string> copied = lines.Where(l => l.StartsWith("Via:") || l.StartsWith("From:") || l.StartsWith("Call-ID:") || l.StartsWith("CSeq:") || l.StartsWith("Record-Route:"));
+        string to = lines.Single(l => l.StartsWith("To:"));
+        if (!to.Contains("tag=")) to += ";tag=" + tag;
+        return $"SIP/2.0 {statusLine}\r\n{string.Join("\r\n", copied)}\r\n{to}\r\nContent-Length: 0\r\n\r\n";
+    }
 }

@@ -57,9 +57,8 @@ public sealed class DnsRouterSetTests : IAsyncLifetime
             if (!message.StartsWith("INVITE")) continue;
             string[] lines = message.Split("\r\n");
             if (calls.TryAdd(lines.First(l => l.StartsWith("Call-ID:")), DateTime.UtcNow)) arrived?.Invoke();
-            string copied = string.Join("\r\n", lines.Where(l => l.StartsWith("Via:") || l.StartsWith("From:") || l.StartsWith("To:") || l.StartsWith("Call-ID:") || l.StartsWith("CSeq:")));
             string[] sentBy = lines.First(l => l.StartsWith("Via:")).Split(' ')[2].Split(';')[0].Split(':');
-            router.Send($"SIP/2.0 100 Trying\r\n{copied}\r\nContent-Length: 0\r\n\r\n", new IPEndPoint(IPAddress.Parse(sentBy[0]), int.Parse(sentBy[1])));
+            router.Send(SipRequests.Answer(message, "100 Trying"), new IPEndPoint(IPAddress.Parse(sentBy[0]), int.Parse(sentBy[1])));
         }
         return calls;
     }

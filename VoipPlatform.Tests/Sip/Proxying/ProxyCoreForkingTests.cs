@@ -64,15 +64,6 @@ public sealed class ProxyCoreForkingTests : IAsyncLifetime
 
         """;
 
-    private static string Answer(string request, string statusLine, string tag)
-    {
-        string[] lines = request.Split("\r\n");
-        IEnumerable<string> copied = lines.Where(l => l.StartsWith("Via:") || l.StartsWith("From:") || l.StartsWith("Call-ID:") || l.StartsWith("CSeq:"));
-        string to = lines.Single(l => l.StartsWith("To:"));
-        if (!to.Contains("tag=")) to += ";tag=" + tag;
-        return $"SIP/2.0 {statusLine}\r\n{string.Join("\r\n", copied)}\r\n{to}\r\nContent-Length: 0\r\n\r\n";
-    }
-
     private static ForkStep Step(TimeSpan timeout, params ForkBranch[] branches) => new(branches, timeout, BusyOrTimeout);
 
     [Fact]
@@ -90,9 +81,9 @@ public sealed class ProxyCoreForkingTests : IAsyncLifetime
         Assert.StartsWith($"INVITE sip:bob@{_b.EndPoint} SIP/2.0", atB);
         Assert.Contains("X-Branch: b\r\n", atB);
 
-        _b.Send(Answer(atB, "180 Ringing", "b"), _hop.EndPoint);
+        _b.Send(SipRequests.Answer(atB, "180 Ringing", "b"), _hop.EndPoint);
         Assert.StartsWith("SIP/2.0 180", await _uac.ReceiveUntilAsync("SIP/2.0 180", Wait));
-        _a.Send(Answer(atA, "200 OK", "a"), _hop.EndPoint);
+        _a.Send(SipRequests.Answer(atA, "200 OK", "a"), _hop.EndPoint);
 
         string ok = (await _uac.ReceiveUntilAsync("SIP/2.0 2", Wait))!;
         Assert.Contains("tag=a", ok);
@@ -110,12 +101,12 @@ public sealed class ProxyCoreForkingTests : IAsyncLifetime
 
         _uac.Send(Invite(), _hop.EndPoint);
         string atA = (await _a.ReceiveUntilAsync("INVITE", Wait))!;
-        _a.Send(Answer(atA, "486 Busy Here", "a"), _hop.EndPoint);
+        _a.Send(SipRequests.Answer(atA, "486 Busy Here", "a"), _hop.EndPoint);
         Assert.StartsWith("ACK", await _a.ReceiveUntilAsync("ACK", Wait)); // hop-by-hop ACK for the 486
 
         string atB = (await _b.ReceiveUntilAsync("INVITE", Wait))!;
         Assert.Contains("X-VP-App: voicemail-deposit\r\n", atB);
-        _b.Send(Answer(atB, "200 OK", "b"), _hop.EndPoint);
+        _b.Send(SipRequests.Answer(atB, "200 OK", "b"), _hop.EndPoint);
 
         List<string> upstream = await _uac.DrainAsync(TimeSpan.FromMilliseconds(500));
         Assert.Contains(upstream, m => m.StartsWith("SIP/2.0 200") && m.Contains("tag=b"));
@@ -131,14 +122,14 @@ public sealed class ProxyCoreForkingTests : IAsyncLifetime
 
         _uac.Send(Invite(), _hop.EndPoint);
         string atA = (await _a.ReceiveUntilAsync("INVITE", Wait))!;
-        _a.Send(Answer(atA, "180 Ringing", "a"), _hop.EndPoint);
+        _a.Send(SipRequests.Answer(atA, "180 Ringing", "a"), _hop.EndPoint);
         Assert.NotNull(await _uac.ReceiveUntilAsync("SIP/2.0 180", Wait));
         Assert.Null(await _b.ReceiveUntilAsync("INVITE", TimeSpan.FromMilliseconds(200)));
 
         _time.Advance(TimeSpan.FromSeconds(20));
         string cancel = (await _a.ReceiveUntilAsync("CANCEL", Wait))!;
-        _a.Send(Answer(cancel, "200 OK", "a"), _hop.EndPoint);
-        _a.Send(Answer(atA, "487 Request Terminated", "a"), _hop.EndPoint);
+        _a.Send(SipRequests.Answer(cancel, "200 OK", "a"), _hop.EndPoint);
+        _a.Send(SipRequests.Answer(atA, "487 Request Terminated", "a"), _hop.EndPoint);
 
         Assert.NotNull(await _b.ReceiveUntilAsync("INVITE", Wait));
         Assert.Null(await _uac.ReceiveUntilAsync("SIP/2.0 487", TimeSpan.FromMilliseconds(200)));
@@ -173,7 +164,7 @@ public sealed class ProxyCoreForkingTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(3));
         Assert.Null(await _b.ReceiveUntilAsync("REGISTER", TimeSpan.FromMilliseconds(300)));
 
-        _a.Send(Answer(atA, "200 OK", "a"), _hop.EndPoint);
+        _a.Send(SipRequests.Answer(atA, "200 OK", "a"), _hop.EndPoint);
         Assert.NotNull(await _uac.ReceiveUntilAsync("SIP/2.0 200", Wait));
     }
 
@@ -207,8 +198,8 @@ public sealed class ProxyCoreForkingTests : IAsyncLifetime
         _uac.Send(Invite(), _hop.EndPoint);
         string atA = (await _a.ReceiveUntilAsync("INVITE", Wait))!;
         string atB = (await _b.ReceiveUntilAsync("INVITE", Wait))!;
-        _a.Send(Answer(atA, "503 Service Unavailable", "a"), _hop.EndPoint);
-        _b.Send(Answer(atB, "486 Busy Here", "b"), _hop.EndPoint);
+        _a.Send(SipRequests.Answer(atA, "503 Service Unavailable", "a"), _hop.EndPoint);
+        _b.Send(SipRequests.Answer(atB, "486 Busy Here", "b"), _hop.EndPoint);
 
         string final = (await _uac.ReceiveUntilAsync("SIP/2.0 4", Wait))!;
         Assert.StartsWith("SIP/2.0 486", final);
@@ -223,7 +214,7 @@ public sealed class ProxyCoreForkingTests : IAsyncLifetime
 
         _uac.Send(Invite(), _hop.EndPoint);
         string atA = (await _a.ReceiveUntilAsync("INVITE", Wait))!;
-        _a.Send(Answer(atA, "486 Busy Here", "a"), _hop.EndPoint);
+        _a.Send(SipRequests.Answer(atA, "486 Busy Here", "a"), _hop.EndPoint);
 
         Assert.StartsWith("SIP/2.0 480 Nobody Home", await _uac.ReceiveUntilAsync("SIP/2.0 4", Wait));
     }

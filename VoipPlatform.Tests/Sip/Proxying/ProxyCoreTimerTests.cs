@@ -82,7 +82,7 @@ public sealed class ProxyCoreTimerTests
 
             """, hop.EndPoint);
         string options = (await next.ReceiveUntilAsync("OPTIONS", Wait))!;
-        next.Send(Answer(options, "200 OK"), hop.EndPoint);
+        next.Send(SipRequests.Answer(options, "200 OK"), hop.EndPoint);
         Assert.NotNull(await uac.ReceiveUntilAsync("SIP/2.0 200", Wait));
 
         // ... and an INVITE refused 486 and ACKed (server timer I, client timer D).
@@ -99,7 +99,7 @@ public sealed class ProxyCoreTimerTests
 
             """, hop.EndPoint);
         string invite = (await next.ReceiveUntilAsync("INVITE", Wait))!;
-        next.Send(Answer(invite, "486 Busy Here"), hop.EndPoint);
+        next.Send(SipRequests.Answer(invite, "486 Busy Here"), hop.EndPoint);
         Assert.NotNull(await next.ReceiveUntilAsync("ACK", Wait));
         Assert.NotNull(await uac.ReceiveUntilAsync("SIP/2.0 486", Wait));
         uac.Send($"""
@@ -126,13 +126,6 @@ public sealed class ProxyCoreTimerTests
         });
         Assert.Equal(0, hop.Core.TransactionCount);
         Assert.True(time.GetUtcNow() - start >= TimeSpan.FromSeconds(32), "no transaction may end before its linger timer");
-    }
-
-    private static string Answer(string request, string statusLine)
-    {
-        string[] lines = request.Split("\r\n");
-        IEnumerable<string> copied = lines.Where(l => l.StartsWith("Via:") || l.StartsWith("From:") || l.StartsWith("Call-ID:") || l.StartsWith("CSeq:"));
-        return $"SIP/2.0 {statusLine}\r\n{string.Join("\r\n", copied)}\r\n{lines.Single(l => l.StartsWith("To:"))};tag=b2\r\nContent-Length: 0\r\n\r\n";
     }
 
     private static async Task WaitUntil(Func<bool> condition)

@@ -44,16 +44,6 @@ public sealed class ProxyCoreTransactionTests : IAsyncLifetime
 
         """;
 
-    /// <summary>Answers a request the way the next hop would: all its Vias, its From/Call-ID/CSeq, a To tag.</summary>
-    private static string Answer(string request, string statusLine)
-    {
-        string[] lines = request.Split("\r\n");
-        IEnumerable<string> copied = lines.Where(l => l.StartsWith("Via:") || l.StartsWith("From:") || l.StartsWith("Call-ID:") || l.StartsWith("CSeq:") || l.StartsWith("Record-Route:"));
-        string to = lines.Single(l => l.StartsWith("To:"));
-        if (!to.Contains("tag=")) to += ";tag=b2";
-        return $"SIP/2.0 {statusLine}\r\n{string.Join("\r\n", copied)}\r\n{to}\r\nContent-Length: 0\r\n\r\n";
-    }
-
     private static string TopViaBranch(string message) =>
         message.Split("\r\n").First(l => l.StartsWith("Via:")).Split("branch=")[1].Split(';', ',')[0];
 
@@ -85,8 +75,8 @@ public sealed class ProxyCoreTransactionTests : IAsyncLifetime
         Assert.Contains("Max-Forwards: 69", forwarded);
         Assert.Contains($"received=127.0.0.1;rport={_uac.Port}", forwarded);
 
-        _next.Send(Answer(forwarded, "180 Ringing"), _hop.EndPoint);
-        _next.Send(Answer(forwarded, "200 OK"), _hop.EndPoint);
+        _next.Send(SipRequests.Answer(forwarded, "180 Ringing"), _hop.EndPoint);
+        _next.Send(SipRequests.Answer(forwarded, "200 OK"), _hop.EndPoint);
 
         Assert.StartsWith("SIP/2.0 100 Trying", await _uac.ReceiveAsync(Wait));
         string ringing = (await _uac.ReceiveAsync(Wait))!;
@@ -102,7 +92,7 @@ public sealed class ProxyCoreTransactionTests : IAsyncLifetime
     {
         _uac.Send(Invite(), _hop.EndPoint);
         string forwarded = (await _next.ReceiveUntilAsync("INVITE", Wait))!;
-        _next.Send(Answer(forwarded, "486 Busy Here"), _hop.EndPoint);
+        _next.Send(SipRequests.Answer(forwarded, "486 Busy Here"), _hop.EndPoint);
 
         string ack = (await _next.ReceiveUntilAsync("ACK", Wait))!;
         Assert.Equal(TopViaBranch(forwarded), TopViaBranch(ack));
@@ -130,7 +120,7 @@ public sealed class ProxyCoreTransactionTests : IAsyncLifetime
     {
         _uac.Send(Invite(), _hop.EndPoint);
         string forwarded = (await _next.ReceiveUntilAsync("INVITE", Wait))!;
-        _next.Send(Answer(forwarded, "180 Ringing"), _hop.EndPoint);
+        _next.Send(SipRequests.Answer(forwarded, "180 Ringing"), _hop.EndPoint);
         Assert.NotNull(await _uac.ReceiveUntilAsync("SIP/2.0 180", Wait));
 
         _uac.Send($"""
@@ -151,8 +141,8 @@ public sealed class ProxyCoreTransactionTests : IAsyncLifetime
         string cancel = (await _next.ReceiveUntilAsync("CANCEL", Wait))!;
         Assert.Equal(TopViaBranch(forwarded), TopViaBranch(cancel)); // a CANCEL matches the INVITE it cancels
 
-        _next.Send(Answer(cancel, "200 OK"), _hop.EndPoint);
-        _next.Send(Answer(forwarded, "487 Request Terminated"), _hop.EndPoint);
+        _next.Send(SipRequests.Answer(cancel, "200 OK"), _hop.EndPoint);
+        _next.Send(SipRequests.Answer(forwarded, "487 Request Terminated"), _hop.EndPoint);
         Assert.NotNull(await _uac.ReceiveUntilAsync("SIP/2.0 487", Wait));
         Assert.NotNull(await _next.ReceiveUntilAsync("ACK", Wait));
     }

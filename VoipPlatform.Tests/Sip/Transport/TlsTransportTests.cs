@@ -60,10 +60,7 @@ public sealed class TlsTransportTests : IDisposable
 
         string forwarded = (await next.ReceiveUntilAsync("OPTIONS", Wait))!;
         Assert.Contains($"Via: SIP/2.0/TLS {local};", forwarded);
-        string[] lines = forwarded.Split("\r\n");
-        string answer = "SIP/2.0 200 OK\r\n" + string.Join("\r\n", lines.Where(l => l.StartsWith("Via:") || l.StartsWith("From:") || l.StartsWith("Call-ID:") || l.StartsWith("CSeq:")))
-                        + "\r\n" + lines.Single(l => l.StartsWith("To:")) + ";tag=b\r\nContent-Length: 0\r\n\r\n";
-        next.Send(answer, hop.EndPoint);
+        next.Send(SipRequests.Answer(forwarded, "200 OK"), hop.EndPoint);
 
         byte[] buffer = new byte[4096];
         int read = await tls.ReadAsync(buffer).AsTask().WaitAsync(Wait);
