@@ -1,6 +1,5 @@
 using System.Net;
 using VoipPlatform.Sip.Messages;
-using Microsoft.Extensions.Options;
 using VoipPlatform.Sip.Parsing;
 using VoipPlatform.Sip.Proxying;
 
@@ -21,13 +20,7 @@ public sealed class EdgeRequestRouter(IRouterSet routers) : ISipRequestRouter
 
         // A router sent this here through our Path or Record-Route entry (a call to a registered user): it goes
         // out to the Request-URI, the user's Contact. Only a router may ask that, or the edge would be an open relay.
-        if (context.RoutedToSelf && CameFromRouter(request, context.Source))
-        {
-            if (context.RouteNextHop is { } onward) return RoutingDecision.Forward(onward);
-            return SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? contact)
-                ? RoutingDecision.Forward(contact!)
-                : RoutingDecision.Reject(SipStatus.NotFound, "Unresolvable Request-URI");
-        }
+        if (context.RoutedToSelf && CameFromRouter(request, context.Source)) return RoutingDecision.ByRouteOrRequestUri(request, context);
 
         // Spread new transactions over the routers; any router can serve any call (they are stateless), so when one
         // is down or overloaded the next one gets the request.

@@ -4,6 +4,7 @@ using VoipPlatform.Router.Authentication;
 using VoipPlatform.Router.Configuration;
 using VoipPlatform.Router.Decisions;
 using VoipPlatform.Router.Requests;
+using VoipPlatform.Router.Routing;
 using VoipPlatform.Sip.Messages;
 using VoipPlatform.Sip.Proxying;
 
@@ -31,7 +32,7 @@ public sealed class RegisterHandler(RequestAuthenticator authenticator, Business
         catch (BusinessApiUnavailableException ex)
         {
             logger.LogWarning("REGISTER for {User}@{Domain} answered 503: {Reason}", user, domain, ex.Message);
-            return Unavailable();
+            return Unavailable.Answer("Directory unavailable", _options);
         }
 
         var contacts = request.Elements(SipHeaderNames.Contact, SipHeaderNames.ContactCompact).ToArray();
@@ -98,7 +99,5 @@ public sealed class RegisterHandler(RequestAuthenticator authenticator, Business
         return RoutingDecision.Respond(SipStatus.Ok, null, headers);
     }
 
-    private RoutingDecision Unavailable() =>
-        RoutingDecision.Respond(SipStatus.ServiceUnavailable, "Directory unavailable",
-            [new SipHeader(SipHeaderNames.RetryAfter, _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))]);
+
 }

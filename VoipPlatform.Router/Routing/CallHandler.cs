@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
 using VoipPlatform.Contracts.Routing;
@@ -53,8 +52,7 @@ public sealed class CallHandler(RequestAuthenticator authenticator, BusinessApiC
         catch (BusinessApiUnavailableException ex)
         {
             logger.LogWarning("Call {CallId} answered 503: {Reason}", call.CallId, ex.Message);
-            return RoutingDecision.Respond(SipStatus.ServiceUnavailable, "Routing unavailable",
-                [new SipHeader(SipHeaderNames.RetryAfter, _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))]);
+            return Unavailable.Answer("Routing unavailable", _options);
         }
     }
 }

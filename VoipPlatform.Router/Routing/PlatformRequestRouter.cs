@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using VoipPlatform.Router.Configuration;
@@ -21,13 +19,7 @@ public sealed class PlatformRequestRouter(RegisterHandler registrar, CallHandler
     /// <inheritdoc />
     public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context)
     {
-        if (context.IsInDialog || request.Method is SipMethod.Ack or SipMethod.Cancel)
-        {
-            if (context.RouteNextHop is { } next) return RoutingDecision.Forward(next);
-            return SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? target)
-                ? RoutingDecision.Forward(target!)
-                : RoutingDecision.Reject(SipStatus.NotFound, "Unresolvable Request-URI");
-        }
+        if (context.IsInDialog || request.Method is SipMethod.Ack or SipMethod.Cancel) return RoutingDecision.ByRouteOrRequestUri(request, context);
 
         RequestFacts facts = RequestFacts.Read(request, context);
         return new ValueTask<RoutingDecision>(Guarded(request.Method == SipMethod.Register ? registrar.HandleAsync(facts) : calls.HandleAsync(facts)));
@@ -43,8 +35,7 @@ public sealed class PlatformRequestRouter(RegisterHandler registrar, CallHandler
         catch (RedisException ex)
         {
             logger.LogWarning("Registration store unavailable: {Reason}", ex.Message);
-            return RoutingDecision.Respond(SipStatus.ServiceUnavailable, "Registrar unavailable",
-                [new SipHeader(SipHeaderNames.RetryAfter, options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))]);
+            return Unavailable.Answer("Registrar unavailable", options.Value);
         }
     }
 }

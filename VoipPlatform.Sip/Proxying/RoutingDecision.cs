@@ -42,6 +42,18 @@ public readonly record struct RoutingDecision
     /// <summary>Answer the request with a final response carrying <paramref name="headers"/> (a 2xx is allowed: a registrar's 200).</summary>
     public static RoutingDecision Respond(int status, string? reason, IReadOnlyList<SipHeader> headers) => new(null, null, status, reason, headers);
 
+    /// <summary>
+    /// What a plain proxy does (RFC 3261 section 16.5): the next Route entry when there is one, else the Request-URI's
+    /// host and port; 404 when that names no usable address (IP literals and <c>localhost</c> only, for now).
+    /// </summary>
+    public static RoutingDecision ByRouteOrRequestUri(SipMessage request, in RoutingContext context)
+    {
+        if (context.RouteNextHop is { } next) return Forward(next);
+        return SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? target)
+            ? Forward(target!)
+            : Reject(SipStatus.NotFound, "Unresolvable Request-URI");
+    }
+
     /// <summary>The decision as a completed task, for routers that decide synchronously.</summary>
     public static implicit operator ValueTask<RoutingDecision>(RoutingDecision decision) => new(decision);
 }

@@ -51,11 +51,6 @@ public sealed class FixedNextHop(IPEndPoint next) : ISipRequestRouter
 /// <summary>A routing policy for tests: the Route set, else the Request-URI, as a plain forwarding proxy would.</summary>
 public sealed class RequestUriNextHop : ISipRequestRouter
 {
-    public ValueTask<RoutingDecision> RouteAsync(VoipPlatform.Sip.Messages.SipMessage request, RoutingContext context)
-    {
-        if (context.RouteNextHop is { } next) return RoutingDecision.Forward(next);
-        return SipTargets.TryResolveUri(request[request.RequestUri], out System.Net.IPEndPoint? target)
-            ? RoutingDecision.Forward(target!)
-            : RoutingDecision.Reject(VoipPlatform.Sip.Messages.SipStatus.NotFound);
-    }
+    public ValueTask<RoutingDecision> RouteAsync(VoipPlatform.Sip.Messages.SipMessage request, RoutingContext context) =>
+        RoutingDecision.ByRouteOrRequestUri(request, context);
 }
