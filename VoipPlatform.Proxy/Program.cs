@@ -5,7 +5,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.Configure<EdgeRoutingOptions>(builder.Configuration.GetSection(EdgeRoutingOptions.SectionName));
-builder.Services.AddRouterSet(builder.Configuration);
+builder.Services.AddNextHops(builder.Configuration);
+builder.Services.AddSingleton<RouterSet>();
 builder.Services.AddSipProxy<EdgeRequestRouter>(builder.Configuration);
 
 var app = builder.Build();

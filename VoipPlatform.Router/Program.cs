@@ -22,6 +22,7 @@ builder.Services.AddBusinessApiClient(builder.Configuration);
 builder.Services.AddSingleton<RequestAuthenticator>();
 builder.Services.AddSingleton<RegistrationStore>();
 builder.Services.AddSingleton<RegisterHandler>();
+builder.Services.AddNextHops(builder.Configuration);
 builder.Services.AddSingleton<ApplicationServers>();
 builder.Services.AddSingleton<PlanExecutor>();
 builder.Services.AddSingleton<CallHandler>();

@@ -11,7 +11,7 @@ namespace VoipPlatform.Proxy.Routing;
 /// relays to a Request-URI itself, so it cannot be used as an open relay, and an in-dialog request from a UA that
 /// ignored Record-Route still reaches the router that holds the other side of the call.
 /// </summary>
-public sealed class EdgeRequestRouter(IRouterSet routers) : ISipRequestRouter
+public sealed class EdgeRequestRouter(RouterSet routers) : ISipRequestRouter
 {
     /// <inheritdoc />
     public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context)

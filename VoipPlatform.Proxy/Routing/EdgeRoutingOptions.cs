@@ -14,7 +14,7 @@ public sealed class EdgeRoutingOptions
 
     /// <summary>
     /// A DNS SRV name to find the routers under (e.g. <c>_sip._udp.router.service.consul</c>), looked up on the DNS
-    /// server of <c>Sip:Dns:Server</c>. When set, it takes the place of <see cref="Routers"/>.
+    /// server of <c>Sip:Dns:Server</c> and cached per TTL. When set, it takes the place of <see cref="Routers"/>.
     /// </summary>
     public string? RouterService { get; set; }
 

@@ -14,10 +14,17 @@ public sealed class RouterOptions
     public string[] TrustedSources { get; set; } = [];
 
     /// <summary>
-    /// Application servers (Asterisk) as <c>host:port</c>. When empty, the endpoints Aspire injects for the
-    /// <c>asterisk</c> resource's <c>sip</c> endpoint are used; with neither, application branches find nobody (480).
+    /// Application servers (Asterisk) as <c>host:port</c>, used when <see cref="ApplicationService"/> is not set. When
+    /// empty too, the endpoints Aspire injects for the <c>asterisk</c> resource's <c>sip</c> endpoint are used; with
+    /// none, application branches find nobody (480).
     /// </summary>
     public string[] ApplicationServers { get; set; } = [];
+
+    /// <summary>
+    /// A DNS SRV name to find the application servers under (e.g. <c>_sip._udp.asterisk.service.consul</c>), looked up
+    /// on <c>Sip:Dns:Server</c> and cached per TTL. When set, it takes the place of <see cref="ApplicationServers"/>.
+    /// </summary>
+    public string? ApplicationService { get; set; }
 
     /// <summary>Registrations shorter than this are refused with 423 (RFC 3261 section 10.3 step 7).</summary>
     public int MinExpiresSeconds { get; set; } = 60;

@@ -49,7 +49,7 @@ public sealed class PlanExecutor(RegistrationStore registrations, ApplicationSer
                 Dictionary<string, string> parameters = new(target.Parameters ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
                 parameters.TryAdd(ApplicationParameters.Caller, call.From.User);
                 parameters.TryGetValue(ApplicationParameters.Room, out string? room);
-                if (applications.Pick(application == ApplicationNames.Conference ? room : null) is not { } server)
+                if (await applications.PickAsync(application == ApplicationNames.Conference ? room : null) is not { } server)
                 {
                     logger.LogWarning("No application server for {Application}: the branch is skipped", application);
                     return [];

@@ -1,100 +1,113 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace VoipPlatform.Sip.Location;
 
 /// <summary>
-/// Finds the servers of a SIP service by DNS SRV (RFC 3263 section 4.2, RFC 2782): records and addresses are
-/// cached for their TTL by the DNS client, a target is chosen by priority then weight, and a target that failed is
-/// avoided for a hold-down time so the next call fails over to the others.
+/// Looks up the servers of a SIP service by DNS SRV (RFC 3263 section 4.2, RFC 2782) on a configured DNS server,
+/// with the addresses of their targets. Answers are cached for the smallest TTL of the records they were built from,
+/// so calls do not wait for DNS; when the DNS server fails, the last answer keeps being used (and asked again
+/// shortly), because losing every next hop over a DNS hiccup would fail calls that could have gone through.
 /// </summary>
 public sealed class ServerLocator
 {
+    /// <summary>How soon a stale answer kept after a DNS failure is asked for again.</summary>
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
     private readonly LookupClient _dns;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _holdDown;
-    private readonly ConcurrentDictionary<IPEndPoint, long> _failedUntil = new();
-    private readonly Dictionary<IPEndPoint, long> _credit = [];
-    private readonly Lock _selection = new();
+    private readonly TimeSpan _negativeTtl;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, CachedAnswer> _answers = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates the locator for the configured DNS server.</summary>
-    /// <param name="options">DNS server, timeout, hold-down.</param>
-    /// <param name="time">Clock for hold-downs.</param>
-    public ServerLocator(IOptions<ServerLocatorOptions> options, TimeProvider time)
+    /// <param name="options">DNS server, timeout, negative caching.</param>
+    /// <param name="time">Clock for the answer cache.</param>
+    /// <param name="logger">Log for DNS failures; none when null.</param>
+    public ServerLocator(IOptions<ServerLocatorOptions> options, TimeProvider time, ILogger<ServerLocator>? logger = null)
     {
         ServerLocatorOptions o = options.Value;
         IPEndPoint server = Proxying.NextHopParser.Parse(o.Server);
         _dns = new LookupClient(new LookupClientOptions(new NameServer(server))
         {
-            UseCache = true,         // answers are kept for their TTL
+            UseCache = false,        // cached here, on the injected clock, with stale answers kept on failure
             Timeout = o.Timeout,
             Retries = 1,
             UseTcpFallback = true,
             ThrowDnsErrors = false,
         });
-        _holdDown = o.FailedTargetHoldDown;
+        _negativeTtl = o.NegativeCacheTime;
         _time = time;
-    }
-
-    /// <summary>All targets of a service (<c>_sip._udp.example.com</c>), with addresses; empty when there are none.</summary>
-    public async Task<IReadOnlyList<SrvTarget>> ResolveAsync(string service, CancellationToken cancellationToken = default)
-    {
-        IDnsQueryResponse response = await _dns.QueryAsync(service, QueryType.SRV, cancellationToken: cancellationToken);
-        var targets = new List<SrvTarget>();
-        foreach (SrvRecord srv in response.Answers.SrvRecords())
-        {
-            string host = srv.Target.Value.TrimEnd('.');
-            // Prefer the addresses the server put in the additional section; ask for them otherwise.
-            IEnumerable<IPAddress> addresses = response.Additionals.ARecords().Where(a => a.DomainName.Value.TrimEnd('.') == host).Select(a => a.Address);
-            if (!addresses.Any())
-            {
-                IDnsQueryResponse a = await _dns.QueryAsync(host, QueryType.A, cancellationToken: cancellationToken);
-                addresses = a.Answers.ARecords().Select(r => r.Address);
-            }
-            foreach (IPAddress address in addresses)
-            {
-                targets.Add(new SrvTarget(host, new IPEndPoint(address, srv.Port), srv.Priority, srv.Weight));
-            }
-        }
-        return targets;
+        _logger = logger ?? NullLogger<ServerLocator>.Instance;
     }
 
     /// <summary>
-    /// Picks a target: the lowest priority that has one not held down, then by weight within it. Weights are
-    /// honoured by smooth weighted round robin rather than RFC 2782's random draw: the same shares, without the
-    /// variance (75/25 gives exactly 3 of every 4 picks, spread out). Zero weights share equally only when all are
-    /// zero. Null when every target is held down or there are none.
+    /// All servers of a service (<c>_sip._udp.example.com</c>), with addresses; empty when there are none. Completes
+    /// synchronously while the cached answer is fresh.
     /// </summary>
-    public SrvTarget? Select(IReadOnlyList<SrvTarget> targets)
+    /// <exception cref="NextHopLookupException">The DNS server failed and there is no earlier answer.</exception>
+    public ValueTask<IReadOnlyList<NextHopTarget>> ResolveAsync(string service, CancellationToken cancellationToken = default)
     {
-        long now = _time.GetTimestamp();
-        var usable = targets.Where(t => !_failedUntil.TryGetValue(t.EndPoint, out long until) || now >= until).ToList();
-        if (usable.Count == 0) return null;
-        int best = usable.Min(t => t.Priority);
-        var group = usable.Where(t => t.Priority == best).ToList();
-        bool allZero = group.All(t => t.Weight == 0);
+        bool cached = _answers.TryGetValue(service, out CachedAnswer? answer);
+        if (cached && _time.GetTimestamp() < answer!.ExpiresAt) return new(answer.Targets);
+        return new(RefreshAsync(service, answer, cancellationToken));
+    }
 
-        lock (_selection)
+    private async Task<IReadOnlyList<NextHopTarget>> RefreshAsync(string service, CachedAnswer? stale, CancellationToken cancellationToken)
+    {
+        try
         {
-            SrvTarget? chosen = null;
-            long total = 0, chosenCredit = long.MinValue;
-            foreach (SrvTarget target in group)
-            {
-                int weight = allZero ? 1 : target.Weight;
-                total += weight;
-                long credit = (_credit.TryGetValue(target.EndPoint, out long c) ? c : 0) + weight;
-                _credit[target.EndPoint] = credit;
-                if (credit > chosenCredit) (chosen, chosenCredit) = (target, credit);
-            }
-            _credit[chosen!.EndPoint] = chosenCredit - total;
-            return chosen;
+            (IReadOnlyList<NextHopTarget> targets, TimeSpan ttl) = await QueryAsync(service, cancellationToken);
+            _answers[service] = new CachedAnswer(targets, Expiry(targets.Count == 0 ? _negativeTtl : ttl));
+            return targets;
+        }
+        catch (Exception ex) when (ex is DnsResponseException or SocketException or TimeoutException
+                                   || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            if (stale is null) throw new NextHopLookupException($"DNS lookup of {service} failed: {ex.Message}", ex);
+            _logger.LogWarning("DNS lookup of {Service} failed ({Reason}); keeping the last answer ({Count} targets)", service, ex.Message, stale.Targets.Count);
+            _answers[service] = stale with { ExpiresAt = Expiry(RetryAfterFailure) };
+            return stale.Targets;
         }
     }
 
-    /// <summary>Avoids a target for the hold-down time after a transport error, a timeout or a 503.</summary>
-    public void MarkFailed(SrvTarget target) =>
-        _failedUntil[target.EndPoint] = _time.GetTimestamp() + (long)(_holdDown.TotalSeconds * _time.TimestampFrequency);
+    private async Task<(IReadOnlyList<NextHopTarget>, TimeSpan)> QueryAsync(string service, CancellationToken cancellationToken)
+    {
+        IDnsQueryResponse response = await _dns.QueryAsync(service, QueryType.SRV, cancellationToken: cancellationToken);
+        // No such name, or a server that serves no such zone (dnsmasq without upstream): no servers, not a failure.
+        if (response.HasError && response.Header.ResponseCode is not (DnsHeaderResponseCode.NotExistentDomain or DnsHeaderResponseCode.Refused))
+        {
+            throw new DnsResponseException((DnsResponseCode)response.Header.ResponseCode, response.ErrorMessage);
+        }
+        var targets = new List<NextHopTarget>();
+        int ttl = int.MaxValue;
+        foreach (SrvRecord srv in response.Answers.SrvRecords())
+        {
+            ttl = Math.Min(ttl, srv.TimeToLive);
+            string host = srv.Target.Value.TrimEnd('.');
+            // Prefer the addresses the server put in the additional section; ask for them otherwise.
+            List<ARecord> addresses = response.Additionals.ARecords().Where(a => a.DomainName.Value.TrimEnd('.') == host).ToList();
+            if (addresses.Count == 0)
+            {
+                IDnsQueryResponse a = await _dns.QueryAsync(host, QueryType.A, cancellationToken: cancellationToken);
+                addresses = a.Answers.ARecords().ToList();
+            }
+            foreach (ARecord address in addresses)
+            {
+                ttl = Math.Min(ttl, address.TimeToLive);
+                targets.Add(new NextHopTarget(host, new IPEndPoint(address.Address, srv.Port), srv.Priority, srv.Weight));
+            }
+        }
+        return (targets, TimeSpan.FromSeconds(ttl == int.MaxValue ? 0 : ttl));
+    }
+
+    private long Expiry(TimeSpan ttl) => _time.GetTimestamp() + (long)(ttl.TotalSeconds * _time.TimestampFrequency);
+
+    private sealed record CachedAnswer(IReadOnlyList<NextHopTarget> Targets, long ExpiresAt);
 }

@@ -12,6 +12,6 @@ public sealed class ServerLocatorOptions
     /// <summary>How long one DNS query may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a target that failed (transport error, timeout, 503) is avoided.</summary>
-    public TimeSpan FailedTargetHoldDown { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long an answer without any server is kept before asking again.</summary>
+    public TimeSpan NegativeCacheTime { get; set; } = TimeSpan.FromSeconds(5);
 }

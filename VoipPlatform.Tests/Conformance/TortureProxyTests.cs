@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 using VoipPlatform.Proxy.Routing;
 using VoipPlatform.Tests.Infrastructure;
+using VoipPlatform.Tests.Proxy.Routing;
 
 namespace VoipPlatform.Tests.Conformance;
 
@@ -30,7 +29,7 @@ public sealed partial class TortureProxyTests
         TortureMessages.Case c = TortureMessages.Get(file);
         using var sender = new UdpPeer();
         using var router = new UdpPeer();
-        var edge = new EdgeRequestRouter(new StaticRouterSet(Options.Create(new EdgeRoutingOptions { Routers = [router.EndPoint.ToString()] }), new ConfigurationBuilder().Build()));
+        var edge = new EdgeRequestRouter(Routers.At(router.EndPoint));
         await using var proxy = InProcessHop.Start(edge);
 
         bool isResponse = c.Bytes.AsSpan().StartsWith("SIP/2.0 "u8);

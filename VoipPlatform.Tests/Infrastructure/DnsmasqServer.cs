@@ -16,9 +16,11 @@ public sealed class DnsmasqServer : IAsyncDisposable
     public IPEndPoint EndPoint => _process.EndPoint;
 
     /// <summary>Starts dnsmasq with the given record options (<c>--srv-host=...</c>, <c>--host-record=...</c>).</summary>
-    public static async Task<DnsmasqServer> StartAsync(params string[] records)
+    public static Task<DnsmasqServer> StartAsync(params string[] records) => StartOnPortAsync(FreeSipPort.Next(), records);
+
+    /// <summary>Starts dnsmasq on a given port (to replace a stopped one with other records).</summary>
+    public static async Task<DnsmasqServer> StartOnPortAsync(int port, params string[] records)
     {
-        int port = FreeSipPort.Next();
         string[] arguments =
         [
             "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces",

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 using VoipPlatform.Proxy.Routing;
 using VoipPlatform.Sip.Diagnostics;
 using VoipPlatform.Tests.Infrastructure;
+using VoipPlatform.Tests.Proxy.Routing;
 
 namespace VoipPlatform.Tests.Sip.Proxying;
 
@@ -41,9 +40,7 @@ public sealed partial class CallTracingTests : IDisposable
     public async Task Each_call_is_one_trace_across_proxy_and_router(bool uacHonoursRecordRoute)
     {
         await using var router = InProcessHop.Start(new RequestUriNextHop());
-        var edge = new EdgeRequestRouter(new StaticRouterSet(
-            Options.Create(new EdgeRoutingOptions { Routers = [router.EndPoint.ToString()] }),
-            new ConfigurationBuilder().Build()));
+        var edge = new EdgeRequestRouter(Routers.At(router.EndPoint));
         await using var proxy = InProcessHop.Start(edge);
 
         const int calls = 5;

@@ -1,8 +1,5 @@
 using System.Net;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using VoipPlatform.Proxy.Routing;
-using VoipPlatform.Sip.Location;
 using VoipPlatform.Tests.Infrastructure;
 
 namespace VoipPlatform.Tests.Proxy.Routing;
@@ -11,7 +8,7 @@ namespace VoipPlatform.Tests.Proxy.Routing;
 /// The edge proxy finding its routers by DNS SRV against a real DNS server (dnsmasq on loopback), with raw UDP peers
 /// standing for the routers: load spread by weight, and a dead router skipped within the answer timeout.
 /// </summary>
-public sealed class DnsRouterSetTests : IAsyncLifetime
+public sealed class RouterSetTests : IAsyncLifetime
 {
     private const string Service = "_sip._udp.router.vp.test";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
@@ -37,12 +34,8 @@ public sealed class DnsRouterSetTests : IAsyncLifetime
         _uac.Dispose();
     }
 
-    private InProcessHop StartEdge(TimeSpan answerTimeout)
-    {
-        var options = Options.Create(new EdgeRoutingOptions { RouterService = Service, RouterAnswerTimeout = answerTimeout });
-        var locator = new ServerLocator(Options.Create(new ServerLocatorOptions { Server = _dns.EndPoint.ToString() }), TimeProvider.System);
-        return InProcessHop.Start(new EdgeRequestRouter(new DnsRouterSet(locator, options, NullLogger<DnsRouterSet>.Instance)));
-    }
+    private InProcessHop StartEdge(TimeSpan answerTimeout) =>
+        InProcessHop.Start(new EdgeRequestRouter(Routers.FromDns(_dns.EndPoint, Service, answerTimeout)));
 
     /// <summary>
     /// A router stand-in: answers every INVITE with 100 Trying (as routers do at once) and notes when each Call-ID

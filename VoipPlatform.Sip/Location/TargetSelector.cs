@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using VoipPlatform.Sip.Messages;
+
+namespace VoipPlatform.Sip.Location;
+
+/// <summary>
+/// Chooses among the servers of one service: the lowest priority with a usable server, then by weight. A server is
+/// unusable while held down after a failure (transport error, timeout, 503) and while health probes find it down.
+/// </summary>
+public sealed class TargetSelector(TimeProvider time, TimeSpan holdDown)
+{
+    private readonly ConcurrentDictionary<IPEndPoint, long> _failedUntil = new();
+    private readonly ConcurrentDictionary<IPEndPoint, byte> _probedDown = new();
+    private readonly Dictionary<IPEndPoint, long> _credit = [];
+    private readonly Lock _selection = new();
+
+    /// <summary>False while the server is held down or probed down.</summary>
+    public bool IsUsable(NextHopTarget target) =>
+        !_probedDown.ContainsKey(target.EndPoint)
+        && (!_failedUntil.TryGetValue(target.EndPoint, out long until) || time.GetTimestamp() >= until);
+
+    /// <summary>
+    /// Picks a server: the lowest priority that has a usable one, then by weight within it. Weights are honoured by
+    /// smooth weighted round robin rather than RFC 2782's random draw: the same shares without the variance (75/25
+    /// gives exactly 3 of every 4 picks, spread out). Zero weights share equally only when all are zero. Null when
+    /// no server is usable.
+    /// </summary>
+    public NextHopTarget? Select(IReadOnlyList<NextHopTarget> targets) => Choose(BestUsableGroup(targets));
+
+    /// <summary>
+    /// Picks the server for a key by rendezvous (highest random weight) hashing over the usable servers of the best
+    /// priority: every replica picks the same one for the same key, and a server joining or leaving moves only the
+    /// keys that were or become its own. Used so the calls of one conference room meet on one server.
+    /// </summary>
+    public NextHopTarget? SelectByAffinity(IReadOnlyList<NextHopTarget> targets, string key)
+    {
+        NextHopTarget? chosen = null;
+        ulong best = 0;
+        ulong keyHash = Fnv1a.Hash(Encoding.UTF8.GetBytes(key));
+        foreach (NextHopTarget target in BestUsableGroup(targets))
+        {
+            ulong score = Mix(Fnv1a.Hash(Encoding.ASCII.GetBytes(target.EndPoint.ToString()), keyHash));
+            if (chosen is null || score > best) (chosen, best) = (target, score);
+        }
+        return chosen;
+    }
+
+    /// <summary>
+    /// The order to try the servers in: the one <see cref="Select"/> picks first, then the other usable ones by
+    /// priority and weight, then the unusable ones (a held-down server is a last resort, not never).
+    /// </summary>
+    public NextHopTarget[] Order(IReadOnlyList<NextHopTarget> targets)
+    {
+        var order = new NextHopTarget[targets.Count];
+        int next = 0;
+        // Each next server is chosen like the first among those left, so fail-over is spread by weight too.
+        var left = targets.Where(IsUsable).ToList();
+        while (left.Count > 0)
+        {
+            int best = left.Min(t => t.Priority);
+            NextHopTarget chosen = Choose(left.Where(t => t.Priority == best).ToList())!;
+            order[next++] = chosen;
+            left.Remove(chosen);
+        }
+        foreach (NextHopTarget held in targets.Where(t => !IsUsable(t)).OrderBy(t => t.Priority)) order[next++] = held;
+        return order;
+    }
+
+    /// <summary>Avoids a server for the hold-down time after a transport error, a timeout or a 503.</summary>
+    public void MarkFailed(IPEndPoint server) =>
+        _failedUntil[server] = time.GetTimestamp() + (long)(holdDown.TotalSeconds * time.TimestampFrequency);
+
+    /// <summary>Records what a health probe found: a server probed down is skipped until probed up again.</summary>
+    public void ReportProbe(IPEndPoint server, bool alive)
+    {
+        if (alive) _probedDown.TryRemove(server, out _);
+        else _probedDown[server] = 0;
+    }
+
+    /// <summary>
+    /// MurmurHash3's 64-bit finalizer: FNV-1a leaves the high bits of nearly equal inputs (two addresses differing in
+    /// one digit) correlated, which would let one server win most keys.
+    /// </summary>
+    private static ulong Mix(ulong hash)
+    {
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccdUL;
+        hash ^= hash >> 33;
+        hash *= 0xc4ceb9fe1a85ec53UL;
+        return hash ^ (hash >> 33);
+    }
+
+    /// <summary>Smooth weighted round robin within one group of usable servers of equal priority.</summary>
+    private NextHopTarget? Choose(List<NextHopTarget> group)
+    {
+        if (group.Count == 0) return null;
+        bool allZero = group.All(t => t.Weight == 0);
+        lock (_selection)
+        {
+            NextHopTarget? chosen = null;
+            long total = 0, chosenCredit = long.MinValue;
+            foreach (NextHopTarget target in group)
+            {
+                int weight = allZero ? 1 : target.Weight;
+                total += weight;
+                long credit = _credit.GetValueOrDefault(target.EndPoint) + weight;
+                _credit[target.EndPoint] = credit;
+                if (credit > chosenCredit) (chosen, chosenCredit) = (target, credit);
+            }
+            _credit[chosen!.EndPoint] = chosenCredit - total;
+            return chosen;
+        }
+    }
+
+    private List<NextHopTarget> BestUsableGroup(IReadOnlyList<NextHopTarget> targets)
+    {
+        var usable = targets.Where(IsUsable).ToList();
+        if (usable.Count == 0) return usable;
+        int best = usable.Min(t => t.Priority);
+        usable.RemoveAll(t => t.Priority != best);
+        return usable;
+    }
+}
