@@ -12,4 +12,5 @@ internal static class SipMetrics
     public static readonly Counter<long> RetransmissionsAbsorbed = SipTelemetry.Meter.CreateCounter<long>("sip.retransmissions.absorbed", description: "Request retransmissions answered from transaction state instead of forwarded");
     public static readonly Counter<long> OverloadRejected = SipTelemetry.Meter.CreateCounter<long>("sip.overload.rejected", description: "New requests answered 503 because the worker was overloaded");
     public static readonly UpDownCounter<long> ActiveTransactions = SipTelemetry.Meter.CreateUpDownCounter<long>("sip.transactions.active", description: "Server and client transactions in memory");
+    public static readonly UpDownCounter<long> ActiveDialogs = SipTelemetry.Meter.CreateUpDownCounter<long>("sip.dialogs.active", description: "Calls established through this hop and not yet ended (BYE or dialog timeout)");
 }

@@ -31,8 +31,14 @@ internal sealed class SipProxyHostedService(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Drains before closing: calls under way end normally (their BYE still passes this hop) while new ones are sent
+    /// elsewhere, up to <see cref="SipProxyOptions.DrainTimeout"/> or the host's shutdown timeout.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_core is not null) await _core.DisposeAsync();
+        if (_core is null) return;
+        await _core.DrainAsync(proxyOptions.Value.DrainTimeout, time, cancellationToken);
+        await _core.DisposeAsync();
     }
 }

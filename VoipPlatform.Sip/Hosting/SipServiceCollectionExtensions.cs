@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using VoipPlatform.Sip.Proxying;
 using VoipPlatform.Sip.Transport;
 
@@ -29,11 +31,15 @@ public static class SipServiceCollectionExtensions
             .Validate(o => o.Timers.T1 > TimeSpan.Zero && o.Timers.T2 >= o.Timers.T1, "Sip:Proxy:Timers needs T1 > 0 and T2 >= T1.")
             .Validate(o => o.OverloadThreshold is > 0 and <= 1, "Sip:Proxy:OverloadThreshold must be in (0, 1].")
             .Validate(o => o.QueueCapacity > 0 && o.MaxTransactionsPerWorker > 0, "Sip:Proxy:QueueCapacity and MaxTransactionsPerWorker must be positive.")
+            .Validate(o => o.DrainTimeout >= TimeSpan.Zero && o.DialogTimeout > TimeSpan.Zero, "Sip:Proxy:DrainTimeout must not be negative and DialogTimeout must be positive.")
             .ValidateOnStart();
         services.AddOptions<FloodProtectionOptions>()
             .Bind(configuration.GetSection(FloodProtectionOptions.SectionName))
             .Validate(o => o.RequestsPerSecond >= 0 && o.BurstSeconds > 0, "Sip:Flood needs RequestsPerSecond >= 0 and BurstSeconds > 0.")
             .ValidateOnStart();
+        // The host must give the drain its time before it cancels the stop (its default is 30 s).
+        services.AddOptions<HostOptions>().Configure<IOptions<SipProxyOptions>>((host, sip) =>
+            host.ShutdownTimeout = TimeSpan.FromTicks(Math.Max(host.ShutdownTimeout.Ticks, (sip.Value.DrainTimeout + DrainShutdownMargin).Ticks)));
         services.AddSingleton<ISipRequestRouter, TRouter>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SipProxyHostedService>();
@@ -42,11 +48,18 @@ public static class SipServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Time the host gets beyond the drain to close sockets and flush telemetry.</summary>
+    private static readonly TimeSpan DrainShutdownMargin = TimeSpan.FromSeconds(10);
+
     private sealed class SipListeningHealthCheck(SipProxyHostedService host) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(host.Core is { } core
-                ? HealthCheckResult.Healthy($"listening on udp/{core.LocalEndPoint}")
-                : HealthCheckResult.Unhealthy("SIP transport not started"));
+            Task.FromResult(host.Core switch
+            {
+                null => HealthCheckResult.Unhealthy("SIP transport not started"),
+                // Not ready for new calls: readiness probes and the Consul check take this replica out meanwhile.
+                { IsDraining: true } core => HealthCheckResult.Unhealthy($"draining: {core.ActiveDialogs} calls left"),
+                { } core => HealthCheckResult.Healthy($"listening on udp/{core.LocalEndPoint}"),
+            });
     }
 }

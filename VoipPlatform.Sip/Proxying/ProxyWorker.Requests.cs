@@ -52,6 +52,9 @@ internal sealed partial class ProxyWorker
                 return;
         }
 
+        bool inDialog = !request.ToTag.IsEmpty;
+        if (inDialog) _dialogs.InDialogRequest(request.Method, request.CallId);
+
         if (_serverLookup.TryGetValue(key, out ServerTransaction? existing))
         {
             AbsorbRetransmission(existing);
@@ -68,11 +71,28 @@ internal sealed partial class ProxyWorker
             RespondStateless(request, source, SipStatus.LoopDetected);
             return;
         }
+        RouteProcessing route = ProcessRoute(request);
+        if (request.Method == SipMethod.Options && !inDialog && route.NextHop is null && IsAddressedToSelf(request))
+        {
+            // A keep-alive or health probe (a peer's dispatcher, our own prober): answered here, not routed. While
+            // draining the answer is 503, so probers take this hop out of rotation.
+            RespondStateless(request, source, _drain.IsDraining ? SipStatus.ServiceUnavailable : SipStatus.Ok, _drain.IsDraining ? DrainingReason : null);
+            return;
+        }
         if (_servers.Count >= _options.MaxTransactionsPerWorker || (IsOverloaded && IsDialogCreating(request)))
         {
             // Shed new work with an explicit answer, after retransmissions were absorbed above and before any
             // state is made, so the backlog shrinks instead of snowballing.
-            RejectOverloaded(request, source);
+            SipMetrics.OverloadRejected.Add(1);
+            RejectWithRetryAfter(request, source, "Overloaded"u8);
+            return;
+        }
+        if (_drain.IsDraining && !inDialog && !route.RemoveTopRoute)
+        {
+            // Stopping: calls already up and transactions under way are served to the end, but new work goes to
+            // another replica (the previous hop fails over on 503). A request routed here by our own Record-Route
+            // or Path belongs to a call that already chose this hop, so it is served.
+            RejectWithRetryAfter(request, source, "Draining"u8);
             return;
         }
 
@@ -81,8 +101,6 @@ internal sealed partial class ProxyWorker
             State = TransactionState.Proceeding,
         };
         _servers.Add(server.Key, server);
-
-        RouteProcessing route = ProcessRoute(request);
         server.RemoveTopRoute = route.RemoveTopRoute;
         server.Span = SipTracing.StartServerSpan(request, ParentContext(request, route), source);
 
@@ -114,12 +132,20 @@ internal sealed partial class ProxyWorker
         SendStateless(request, source, ResponseBuilder.Build(request, SipStatus.BadExtension, default, HeaderNames.Unsupported, list.Bytes));
     }
 
-    private void RejectOverloaded(SipMessage request, IPEndPoint source)
+    private const string DrainingReason = "Draining";
+
+    private void RejectWithRetryAfter(SipMessage request, IPEndPoint source, ReadOnlySpan<byte> reason)
     {
-        SipMetrics.OverloadRejected.Add(1);
         Span<byte> seconds = stackalloc byte[11];
         _options.RetryAfterSeconds.TryFormat(seconds, out int length);
-        SendStateless(request, source, ResponseBuilder.Build(request, SipStatus.ServiceUnavailable, "Overloaded"u8, HeaderNames.RetryAfter, seconds[..length]));
+        SendStateless(request, source, ResponseBuilder.Build(request, SipStatus.ServiceUnavailable, reason, HeaderNames.RetryAfter, seconds[..length]));
+    }
+
+    /// <summary>An OPTIONS whose Request-URI names this hop itself, without a user part (RFC 3261 section 11).</summary>
+    private bool IsAddressedToSelf(SipMessage request)
+    {
+        SipUri uri = SipUri.Parse(request[request.RequestUri]);
+        return uri.User.IsEmpty && _self.IsSelf(uri);
     }
 
     private void AbsorbRetransmission(ServerTransaction server)

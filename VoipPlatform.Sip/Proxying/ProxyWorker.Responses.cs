@@ -67,6 +67,7 @@ internal sealed partial class ProxyWorker
             }
             bool first = !server.HasFinalResponse;
             client.Settled = true;
+            if (first && server.IsInvite && server.Request.ToTag.IsEmpty) _dialogs.Established(server.Request.CallId);
             SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
             if (first)
             {

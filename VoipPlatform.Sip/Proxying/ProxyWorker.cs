@@ -3,6 +3,7 @@ using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using VoipPlatform.Sip.Diagnostics;
+using VoipPlatform.Sip.Dialogs;
 using VoipPlatform.Sip.Messages;
 using VoipPlatform.Sip.Parsing;
 using VoipPlatform.Sip.Transactions;
@@ -29,9 +30,14 @@ internal sealed partial class ProxyWorker
     private readonly SipProxyOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly DrainSwitch _drain;
+    private readonly DialogTable _dialogs;
 
-    public ProxyWorker(ISipTransport transport, ISipRequestRouter router, ProxyIdentity self, SipProxyOptions options, TimeProvider time, ILogger logger)
+    public ProxyWorker(ISipTransport transport, ISipRequestRouter router, ProxyIdentity self, SipProxyOptions options, TimeProvider time, ILogger logger,
+        DrainSwitch drain)
     {
+        _drain = drain;
+        _dialogs = new DialogTable(time, options.DialogTimeout);
         _transport = transport;
         _router = router;
         _self = self;
@@ -51,6 +57,9 @@ internal sealed partial class ProxyWorker
 
     /// <summary>Number of transactions held (for tests and overload decisions).</summary>
     public int TransactionCount => _servers.Count + _clients.Count;
+
+    /// <summary>Calls established through this worker and not yet ended.</summary>
+    public int ActiveDialogs => _dialogs.Count;
 
     public bool TryPost(in WorkItem item) => _queue.Writer.TryWrite(item);
 
@@ -108,6 +117,30 @@ internal sealed partial class ProxyWorker
         {
             item.Message?.Release();
         }
+        if (_drain.IsDraining) CountUnfinished();
+    }
+
+    private volatile int _unfinished = -1;
+
+    /// <summary>
+    /// Transactions still waiting for their final answer, as of the last item this worker processed while draining
+    /// (-1 before). Transactions that only linger to absorb retransmissions do not count: they need no peer.
+    /// </summary>
+    public int UnfinishedTransactions => _unfinished;
+
+    private void CountUnfinished()
+    {
+        int count = 0;
+        foreach (ServerTransaction server in _servers.Values)
+        {
+            if (!server.HasFinalResponse && server.State != TransactionState.Terminated) count++;
+        }
+        foreach (ClientTransaction client in _clients.Values)
+        {
+            if (client.State is TransactionState.Trying or TransactionState.Proceeding) count++;
+        }
+        _unfinished = count;
+        _dialogs.Sweep();
     }
 
     // ---- timers -------------------------------------------------------------------------------------------

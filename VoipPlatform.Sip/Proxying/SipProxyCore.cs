@@ -18,6 +18,7 @@ public sealed class SipProxyCore : IAsyncDisposable
     private readonly Thread[] _running;
     private readonly ILogger _logger;
     private readonly FloodGuard? _flood;
+    private readonly DrainSwitch _drain = new();
 
     /// <summary>Creates the core and starts its workers and the transport's receive loop.</summary>
     /// <param name="transport">The bound transport; the core owns it from here on.</param>
@@ -39,7 +40,7 @@ public sealed class SipProxyCore : IAsyncDisposable
         _running = new Thread[count];
         for (int i = 0; i < count; i++)
         {
-            _workers[i] = new ProxyWorker(transport, router, Identity, options, time, logger);
+            _workers[i] = new ProxyWorker(transport, router, Identity, options, time, logger, _drain);
             _running[i] = new Thread(_workers[i].Run) { IsBackground = true, Name = $"sip-worker-{i}" };
             _running[i].Start();
         }
@@ -58,6 +59,42 @@ public sealed class SipProxyCore : IAsyncDisposable
 
     /// <summary>Transactions currently held across all workers (approximate while running).</summary>
     public int TransactionCount => _workers.Sum(w => w.TransactionCount);
+
+    /// <summary>Calls established through this hop and not yet ended (BYE, or silent past the dialog timeout).</summary>
+    public int ActiveDialogs => _workers.Sum(w => w.ActiveDialogs);
+
+    /// <summary>True once <see cref="DrainAsync"/> was called: new requests get 503, calls under way are served.</summary>
+    public bool IsDraining => _drain.IsDraining;
+
+    /// <summary>
+    /// Stops taking new work (new requests get 503 + Retry-After, so the previous hop fails over; OPTIONS probes get
+    /// 503 too) and waits until no transaction and no established call is left, or <paramref name="limit"/> passes.
+    /// </summary>
+    /// <returns>True when everything ended within the limit.</returns>
+    public async Task<bool> DrainAsync(TimeSpan limit, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        _drain.TurnOn();
+        _logger.LogInformation("SIP draining: {Calls} calls under way, waiting up to {Limit}", ActiveDialogs, limit);
+        long deadline = time.GetTimestamp() + (long)(limit.TotalSeconds * time.TimestampFrequency);
+        while (true)
+        {
+            // Idle workers report only when they process something: give each an empty item to count on.
+            foreach (ProxyWorker worker in _workers) worker.TryPost(WorkItem.Tick());
+            await Task.Delay(DrainPollInterval, time, CancellationToken.None);
+            int unfinished = _workers.Sum(w => Math.Max(0, w.UnfinishedTransactions));
+            bool counted = _workers.All(w => w.UnfinishedTransactions >= 0);
+            if (counted && unfinished == 0 && ActiveDialogs == 0) break;
+            if (time.GetTimestamp() >= deadline || cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogWarning("SIP drain ended with {Calls} calls and {Transactions} transactions still under way", ActiveDialogs, unfinished);
+                return false;
+            }
+        }
+        _logger.LogInformation("SIP drained: no call or transaction left");
+        return true;
+    }
+
+    private static readonly TimeSpan DrainPollInterval = TimeSpan.FromMilliseconds(100);
 
     private void Dispatch(SipMessage message, IPEndPoint source)
     {

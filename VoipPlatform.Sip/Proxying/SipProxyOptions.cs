@@ -37,6 +37,19 @@ public sealed class SipProxyOptions
     /// <summary>Transactions held per worker before new requests get 503.</summary>
     public int MaxTransactionsPerWorker { get; set; } = 250_000;
 
+    /// <summary>
+    /// How long an established call may go without any in-dialog request before it is no longer counted as active
+    /// (a UA that vanished without BYE). Active calls hold a draining hop open.
+    /// </summary>
+    public TimeSpan DialogTimeout { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// The longest a hop that was told to stop (SIGTERM) keeps serving its calls and transactions while it takes no
+    /// new ones; it stops earlier once none is left. Set the host's shutdown timeout (and Kubernetes'
+    /// terminationGracePeriodSeconds) above it.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Transaction timers.</summary>
     public TransactionTimerOptions Timers { get; set; } = new();
 }

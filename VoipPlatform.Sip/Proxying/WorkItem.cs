@@ -37,6 +37,9 @@ internal readonly struct WorkItem
     public static WorkItem TimerFired(Transaction transaction, TransactionTimer timer, ITimer firedTimer) =>
         new(null, null, transaction, timer, firedTimer);
 
+    /// <summary>An item that carries nothing: it makes an idle worker refresh what it reports (see draining).</summary>
+    public static WorkItem Tick() => default;
+
     public static WorkItem Decided(ServerTransaction server, RoutingDecision decision) =>
         new(null, null, server, default, null, decision);
 }
