@@ -24,7 +24,7 @@ public sealed class EdgeRequestRouter(RouterSet routers) : ISipRequestRouter
 
         // Spread new transactions over the routers; any router can serve any call (they are stateless), so when one
         // is down or overloaded the next one gets the request.
-        return routers.NextAsync();
+        return routers.NextAsync(request.CallId);
     }
 
     /// <summary>

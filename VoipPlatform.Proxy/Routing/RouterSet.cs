@@ -9,7 +9,7 @@ namespace VoipPlatform.Proxy.Routing;
 /// <summary>
 /// The routers the edge sends new requests to, through the next-hop set: from DNS SRV (<c>Proxy:RouterService</c>),
 /// else <c>Proxy:Routers</c>, else the endpoints Aspire injects for every resource named <c>router*</c>. Each new
-/// request gets a fail-over plan: the router chosen by priority and weight first, then the others; a router that
+/// request gets a fail-over plan: the router its Call-ID hashes to (by priority and weight) first, then the others; a router that
 /// stays silent past the answer timeout or answers 503 is held down, so the next calls go straight elsewhere.
 /// </summary>
 public sealed class RouterSet
@@ -34,10 +34,13 @@ public sealed class RouterSet
         }
     }
 
-    /// <summary>Where a new request goes: one router, or the routers in the order to try them.</summary>
-    public ValueTask<RoutingDecision> NextAsync()
+    /// <summary>
+    /// Where a new request goes: one router, or the routers in the order to try them. The order is keyed by the
+    /// Call-ID, so a challenged INVITE and its authenticated retry meet the same router while calls spread by weight.
+    /// </summary>
+    public ValueTask<RoutingDecision> NextAsync(ReadOnlySpan<byte> callId)
     {
-        ValueTask<NextHopTarget[]> order = _routers.OrderAsync();
+        ValueTask<NextHopTarget[]> order = _routers.OrderAsync(TargetSelector.KeyHash(callId));
         return order.IsCompletedSuccessfully ? new(Plan(order.Result)) : PlanAsync(order);
     }
 

@@ -61,9 +61,19 @@ public sealed class NextHopSet
         }
     }
 
-    /// <summary>Every server in the order to try them (see <see cref="TargetSelector.Order"/>).</summary>
-    public async ValueTask<NextHopTarget[]> OrderAsync(CancellationToken cancellationToken = default) =>
-        Selector.Order(await GetTargetsAsync(cancellationToken));
+    /// <summary>Every server in the order to try them for a key (see <see cref="TargetSelector.OrderByAffinity"/>).</summary>
+    /// <param name="keyHash">The key's hash (<see cref="TargetSelector.KeyHash"/> of a Call-ID).</param>
+    /// <param name="cancellationToken">Stops a lookup.</param>
+    public ValueTask<NextHopTarget[]> OrderAsync(ulong keyHash, CancellationToken cancellationToken = default)
+    {
+        ValueTask<IReadOnlyList<NextHopTarget>> targets = GetTargetsAsync(cancellationToken);
+        return targets.IsCompletedSuccessfully
+            ? new(Selector.OrderByAffinity(targets.Result, keyHash))
+            : OrderLaterAsync(targets, keyHash);
+    }
+
+    private async ValueTask<NextHopTarget[]> OrderLaterAsync(ValueTask<IReadOnlyList<NextHopTarget>> targets, ulong keyHash) =>
+        Selector.OrderByAffinity(await targets, keyHash);
 
     /// <summary>One usable server, or null when there is none.</summary>
     /// <param name="affinity">Requests with the same key get the same server (a conference room); null spreads by weight.</param>

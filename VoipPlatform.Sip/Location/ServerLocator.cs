@@ -11,8 +11,8 @@ namespace VoipPlatform.Sip.Location;
 
 /// <summary>
 /// Looks up the servers of a SIP service by DNS SRV (RFC 3263 section 4.2, RFC 2782) on a configured DNS server,
-/// with the addresses of their targets. Answers are cached for the smallest TTL of the records they were built from,
-/// so calls do not wait for DNS; when the DNS server fails, the last answer keeps being used (and asked again
+/// with the addresses of their targets. Answers are cached for the smallest TTL of the records they were built from
+/// (at least <see cref="ServerLocatorOptions.MinimumCacheTime"/>), so calls do not wait for DNS; when the DNS server fails, the last answer keeps being used (and asked again
 /// shortly), because losing every next hop over a DNS hiccup would fail calls that could have gone through.
 /// </summary>
 public sealed class ServerLocator
@@ -24,7 +24,9 @@ public sealed class ServerLocator
     private readonly TimeProvider _time;
     private readonly TimeSpan _negativeTtl;
     private readonly ILogger _logger;
+    private readonly TimeSpan _minimumTtl;
     private readonly ConcurrentDictionary<string, CachedAnswer> _answers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Task<IReadOnlyList<NextHopTarget>>> _refreshing = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates the locator for the configured DNS server.</summary>
     /// <param name="options">DNS server, timeout, negative caching.</param>
@@ -43,6 +45,7 @@ public sealed class ServerLocator
             ThrowDnsErrors = false,
         });
         _negativeTtl = o.NegativeCacheTime;
+        _minimumTtl = o.MinimumCacheTime;
         _time = time;
         _logger = logger ?? NullLogger<ServerLocator>.Instance;
     }
@@ -56,7 +59,23 @@ public sealed class ServerLocator
     {
         bool cached = _answers.TryGetValue(service, out CachedAnswer? answer);
         if (cached && _time.GetTimestamp() < answer!.ExpiresAt) return new(answer.Targets);
-        return new(RefreshAsync(service, answer, cancellationToken));
+        // One query per name at a time: the calls that arrive meanwhile wait for the same answer. The shared query is
+        // not cancelled with the caller that happened to start it.
+        Task<IReadOnlyList<NextHopTarget>> refresh = _refreshing.GetOrAdd(service, name => RefreshAsync(name, answer, CancellationToken.None));
+        return new(AwaitRefreshAsync(service, refresh, cancellationToken));
+    }
+
+    private async Task<IReadOnlyList<NextHopTarget>> AwaitRefreshAsync(string service, Task<IReadOnlyList<NextHopTarget>> refresh, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await refresh.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            // Only this query's entry: a newer one may already have taken its place.
+            if (refresh.IsCompleted) _refreshing.TryRemove(KeyValuePair.Create(service, refresh));
+        }
     }
 
     private async Task<IReadOnlyList<NextHopTarget>> RefreshAsync(string service, CachedAnswer? stale, CancellationToken cancellationToken)
@@ -64,7 +83,8 @@ public sealed class ServerLocator
         try
         {
             (IReadOnlyList<NextHopTarget> targets, TimeSpan ttl) = await QueryAsync(service, cancellationToken);
-            _answers[service] = new CachedAnswer(targets, Expiry(targets.Count == 0 ? _negativeTtl : ttl));
+            // A TTL of 0 (Consul's default) would otherwise cost a DNS query per call.
+            _answers[service] = new CachedAnswer(targets, Expiry(targets.Count == 0 ? _negativeTtl : ttl < _minimumTtl ? _minimumTtl : ttl));
             return targets;
         }
         catch (Exception ex) when (ex is DnsResponseException or SocketException or TimeoutException

@@ -12,6 +12,12 @@ public sealed class ServerLocatorOptions
     /// <summary>How long one DNS query may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The shortest time an answer is kept, whatever its TTL: Consul answers with TTL 0 unless configured otherwise,
+    /// and a DNS query per call would put DNS latency on every call setup.
+    /// </summary>
+    public TimeSpan MinimumCacheTime { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long an answer without any server is kept before asking again.</summary>
     public TimeSpan NegativeCacheTime { get; set; } = TimeSpan.FromSeconds(5);
 }

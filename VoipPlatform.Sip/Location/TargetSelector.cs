@@ -30,42 +30,42 @@ public sealed class TargetSelector(TimeProvider time, TimeSpan holdDown)
     public NextHopTarget? Select(IReadOnlyList<NextHopTarget> targets) => Choose(BestUsableGroup(targets));
 
     /// <summary>
-    /// Picks the server for a key by rendezvous (highest random weight) hashing over the usable servers of the best
-    /// priority: every replica picks the same one for the same key, and a server joining or leaving moves only the
-    /// keys that were or become its own. Used so the calls of one conference room meet on one server.
+    /// Picks the server for a key by weighted rendezvous (highest random weight) hashing over the usable servers of
+    /// the best priority: every replica picks the same one for the same key, shares follow the weights over many
+    /// keys, and a server joining or leaving moves only the keys that were or become its own. Used so the calls of
+    /// one conference room meet on one server.
     /// </summary>
-    public NextHopTarget? SelectByAffinity(IReadOnlyList<NextHopTarget> targets, string key)
-    {
-        NextHopTarget? chosen = null;
-        ulong best = 0;
-        ulong keyHash = Fnv1a.Hash(Encoding.UTF8.GetBytes(key));
-        foreach (NextHopTarget target in BestUsableGroup(targets))
-        {
-            ulong score = Mix(Fnv1a.Hash(Encoding.ASCII.GetBytes(target.EndPoint.ToString()), keyHash));
-            if (chosen is null || score > best) (chosen, best) = (target, score);
-        }
-        return chosen;
-    }
+    public NextHopTarget? SelectByAffinity(IReadOnlyList<NextHopTarget> targets, string key) =>
+        OrderByAffinity(targets, KeyHash(Encoding.UTF8.GetBytes(key))).FirstOrDefault(IsUsable);
+
+    /// <summary>The hash of an affinity key (a Call-ID, a room) for <see cref="OrderByAffinity"/>.</summary>
+    public static ulong KeyHash(ReadOnlySpan<byte> key) => Fnv1a.Hash(key);
 
     /// <summary>
-    /// The order to try the servers in: the one <see cref="Select"/> picks first, then the other usable ones by
-    /// priority and weight, then the unusable ones (a held-down server is a last resort, not never).
+    /// The order to try the servers in for one key: usable ones by priority, then by their rendezvous score for the
+    /// key (so the first is <see cref="SelectByAffinity"/>'s choice, and fail-over spreads by weight too), then the
+    /// unusable ones. Keying by Call-ID keeps every request of a call (the challenged INVITE and its authenticated
+    /// retry) on one server, as Kamailio's dispatcher does with its Call-ID hash.
     /// </summary>
-    public NextHopTarget[] Order(IReadOnlyList<NextHopTarget> targets)
+    public NextHopTarget[] OrderByAffinity(IReadOnlyList<NextHopTarget> targets, ulong keyHash)
     {
-        var order = new NextHopTarget[targets.Count];
-        int next = 0;
-        // Each next server is chosen like the first among those left, so fail-over is spread by weight too.
-        var left = targets.Where(IsUsable).ToList();
-        while (left.Count > 0)
+        var scored = new (NextHopTarget Target, bool Usable, double Score)[targets.Count];
+        bool allZero = targets.All(t => t.Weight == 0);
+        for (int i = 0; i < scored.Length; i++)
         {
-            int best = left.Min(t => t.Priority);
-            NextHopTarget chosen = Choose(left.Where(t => t.Priority == best).ToList())!;
-            order[next++] = chosen;
-            left.Remove(chosen);
+            NextHopTarget target = targets[i];
+            scored[i] = (target, IsUsable(target), Score(target, keyHash, allZero ? 1 : target.Weight));
         }
-        foreach (NextHopTarget held in targets.Where(t => !IsUsable(t)).OrderBy(t => t.Priority)) order[next++] = held;
-        return order;
+        return scored.OrderBy(s => s.Usable ? 0 : 1).ThenBy(s => s.Target.Priority).ThenByDescending(s => s.Score).Select(s => s.Target).ToArray();
+    }
+
+    /// <summary>Weighted rendezvous score: weight / -ln(u), u uniform in (0, 1) from the key and the server.</summary>
+    private static double Score(NextHopTarget target, ulong keyHash, int weight)
+    {
+        if (weight == 0) return 0;
+        ulong hash = Mix(Fnv1a.Hash(Encoding.ASCII.GetBytes(target.EndPoint.ToString()), keyHash));
+        double uniform = ((hash >> 11) + 0.5) / (1UL << 53);
+        return weight / -Math.Log(uniform);
     }
 
     /// <summary>Avoids a server for the hold-down time after a transport error, a timeout or a 503.</summary>

@@ -98,6 +98,17 @@ public sealed class PlatformFixture : IAsyncLifetime
         return configuration.EnvironmentVariables.ToDictionary(variable => variable.Key, variable => variable.Value);
     }
 
+    /// <summary>The settings a router replica started by a test shares with the platform's (Redis, API, nonce secret).</summary>
+    public async Task<Dictionary<string, string>> RouterEnvironmentAsync(int sipPort)
+    {
+        Dictionary<string, string> platformRouter = await GetEnvironmentAsync("router");
+        var environment = platformRouter
+            .Where(v => v.Key.StartsWith("ConnectionStrings__") || v.Key.StartsWith("services__applayer__") || v.Key.StartsWith("Sip__Digest__"))
+            .ToDictionary();
+        environment["Sip__Port"] = sipPort.ToString();
+        return environment;
+    }
+
     public async Task DisposeAsync()
     {
         if (_app is not null)

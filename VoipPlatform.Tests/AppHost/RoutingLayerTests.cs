@@ -82,21 +82,10 @@ public sealed class RoutingLayerTests(PlatformFixture platform)
         AssertAllSucceeded(await mobileRun.WaitAsync(RunLimit), "mobile (rings, must be cancelled)");
     }
 
-    /// <summary>The settings a router replica started by a test shares with the platform's (Redis, API, nonce secret).</summary>
-    private async Task<Dictionary<string, string>> RouterEnvironmentAsync(int sipPort)
-    {
-        Dictionary<string, string> platformRouter = await platform.GetEnvironmentAsync("router");
-        var environment = platformRouter
-            .Where(v => v.Key.StartsWith("ConnectionStrings__") || v.Key.StartsWith("services__applayer__") || v.Key.StartsWith("Sip__Digest__"))
-            .ToDictionary();
-        environment["Sip__Port"] = sipPort.ToString();
-        return environment;
-    }
-
     [Fact]
     public async Task With_the_business_logic_api_unreachable_a_call_gets_503_with_retry_after_within_2_seconds()
     {
-        Dictionary<string, string> environment = await RouterEnvironmentAsync(FreeSipPort.Next());
+        Dictionary<string, string> environment = await platform.RouterEnvironmentAsync(FreeSipPort.Next());
         foreach (string key in environment.Keys.Where(k => k.StartsWith("services__applayer__")).ToArray()) environment.Remove(key);
         environment["services__applayer__http__0"] = $"http://127.0.0.1:{FreeSipPort.Next()}"; // nothing listens there
         await using var router = await ServiceProcess.StartAsync("Router", environment);
@@ -120,8 +109,8 @@ public sealed class RoutingLayerTests(PlatformFixture platform)
     public async Task With_one_of_two_router_replicas_killed_registrations_survive_and_calls_complete()
     {
         int routerA = FreeSipPort.Next(), routerB = FreeSipPort.Next(), proxyPort = FreeSipPort.Next();
-        await using var first = await ServiceProcess.StartAsync("Router", await RouterEnvironmentAsync(routerA));
-        await using var second = await ServiceProcess.StartAsync("Router", await RouterEnvironmentAsync(routerB));
+        await using var first = await ServiceProcess.StartAsync("Router", await platform.RouterEnvironmentAsync(routerA));
+        await using var second = await ServiceProcess.StartAsync("Router", await platform.RouterEnvironmentAsync(routerB));
         await using var proxy = await ServiceProcess.StartAsync("Proxy", new Dictionary<string, string>
         {
             ["Sip__Port"] = proxyPort.ToString(),

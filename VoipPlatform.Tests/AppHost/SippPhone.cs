@@ -33,12 +33,21 @@ public sealed class SippPhone(PlatformFixture platform, string user, string pass
     public SippRun Answer(string scenario, int calls = 1) =>
         SippRun.Start("-sf", scenario, "-i", "127.0.0.1", "-p", Port.ToString(), "-m", calls.ToString());
 
-    /// <summary>Calls <paramref name="callee"/> (user part in the seeded domain) from this phone's user, answering the 407.</summary>
-    public SippRun Call(string callee, int calls = 1, int callsPerSecond = 10) =>
-        SippRun.Start("-sf", SippScenarios.AuthenticatedCall(), Proxy.ToString(),
+    /// <summary>
+    /// Calls <paramref name="callee"/> (user part in the seeded domain) from this phone's user, answering the 407, and
+    /// hangs up after <paramref name="holdMilliseconds"/>. With <paramref name="callLog"/>, each call writes
+    /// <c>started N</c> and <c>completed N</c> lines there (N: the call's number, in start order). With
+    /// <paramref name="answerTimeoutMilliseconds"/>, a call waiting longer than that for any answer fails.
+    /// </summary>
+    public SippRun Call(string callee, int calls = 1, int callsPerSecond = 10, int holdMilliseconds = 200, string? callLog = null,
+        int? answerTimeoutMilliseconds = null) =>
+        SippRun.Start([
+            "-sf", SippScenarios.AuthenticatedCall(), Proxy.ToString(),
             "-i", "127.0.0.1", "-p", FreeSipPort.Next().ToString(), "-s", user, "-au", user, "-ap", password,
             "-set", "domain", PlatformFixture.Domain, "-set", "callee", callee,
-            "-m", calls.ToString(), "-r", callsPerSecond.ToString());
+            "-m", calls.ToString(), "-r", callsPerSecond.ToString(), "-d", holdMilliseconds.ToString(),
+            .. callLog is null ? Array.Empty<string>() : ["-trace_logs", "-log_file", callLog],
+            .. answerTimeoutMilliseconds is { } timeout ? ["-recv_timeout", timeout.ToString()] : Array.Empty<string>()]);
 
     /// <summary>A phone of a new user made through the API.</summary>
     public static async Task<SippPhone> CreateAsync(PlatformFixture platform, IPEndPoint? proxy = null)

@@ -63,14 +63,15 @@ public sealed class RouterSetTests : IAsyncLifetime
         var atA = AnswerTryingAsync(_routerA, TimeSpan.FromSeconds(3));
         var atB = AnswerTryingAsync(_routerB, TimeSpan.FromSeconds(3));
 
-        for (int call = 0; call < 4; call++) _uac.Send(SipRequests.Invite(_uac.EndPoint, "vp.test"), edge.EndPoint);
+        const int calls = 40;
+        for (int call = 0; call < calls; call++) _uac.Send(SipRequests.Invite(_uac.EndPoint, "vp.test"), edge.EndPoint);
 
-        // Each call first meets the dead router (priority 5), then after 0.6 s of silence one of the equal-weight
-        // live pair, which answers at once and keeps it.
+        // Each call first meets the dead router (priority 5), then after 0.6 s of silence the one of the equal-weight
+        // live pair its Call-ID hashes to, which answers at once and keeps it.
         var a = await atA;
         var b = await atB;
-        Assert.True(a.Count + b.Count == 4 && !a.Keys.Intersect(b.Keys).Any(), $"A got {a.Count}, B got {b.Count}");
-        Assert.Equal(2, a.Count);
+        Assert.True(a.Count + b.Count == calls && !a.Keys.Intersect(b.Keys).Any(), $"A got {a.Count}, B got {b.Count}");
+        Assert.InRange(a.Count, 10, 30); // about half each (a fair coin leaves this range once in a thousand runs)
     }
 
     [Fact]

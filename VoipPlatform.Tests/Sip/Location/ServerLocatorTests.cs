@@ -65,7 +65,7 @@ public sealed class ServerLocatorTests : IAsyncLifetime
 
         _selector.MarkFailed(targets.Single(t => t.Host == "c.vp.test").EndPoint);
         Assert.Null(_selector.Select(targets));
-        Assert.Equal(3, _selector.Order(targets).Length); // held-down targets stay as a last resort
+        Assert.Equal(3, _selector.OrderByAffinity(targets, TargetSelector.KeyHash("call"u8)).Length); // held-down targets stay as a last resort
 
         _time.Advance(TimeSpan.FromSeconds(31));
         Assert.Contains(_selector.Select(targets)!.Host, new[] { "a.vp.test", "b.vp.test" });

@@ -46,18 +46,22 @@ public sealed class TargetSelectorTests
         NextHopTarget[] servers = [Server(1), Server(2)];
         _selector.ReportProbe(Server(1).EndPoint, alive: false);
         Assert.All(Enumerable.Range(0, 20), _ => Assert.Equal(Server(2), _selector.Select(servers)));
-        Assert.Equal([Server(2), Server(1)], _selector.Order(servers));
+        Assert.Equal([Server(2), Server(1)], _selector.OrderByAffinity(servers, TargetSelector.KeyHash("call-1"u8)));
 
         _selector.ReportProbe(Server(1).EndPoint, alive: true);
         Assert.Contains(Server(1), Enumerable.Range(0, 4).Select(_ => _selector.Select(servers)));
     }
 
     [Fact]
-    public void The_try_order_starts_with_the_weighted_choice_then_the_rest_by_priority()
+    public void The_try_order_per_call_id_follows_the_weights_and_keeps_the_backup_priority_last()
     {
         NextHopTarget[] servers = [Server(1, priority: 20), Server(2, priority: 10, weight: 1), Server(3, priority: 10, weight: 3)];
-        var firsts = Enumerable.Range(0, 400).Select(_ => _selector.Order(servers)).ToList();
-        Assert.All(firsts, order => Assert.Equal("s1", order[^1].Host)); // the backup priority always last
-        Assert.Equal(300, firsts.Count(order => order[0].Host == "s3")); // 3:1 by weight
+        var orders = Enumerable.Range(0, 4000).Select(i => _selector.OrderByAffinity(servers, TargetSelector.KeyHash(System.Text.Encoding.ASCII.GetBytes($"{i}@host")))).ToList();
+        Assert.All(orders, order => Assert.Equal("s1", order[^1].Host)); // the backup priority always last
+        double share = orders.Count(order => order[0].Host == "s3") / 4000.0;
+        Assert.InRange(share, 0.75 * 0.9, 0.75 * 1.1); // 3:1 by weight
+
+        var again = _selector.OrderByAffinity(servers.Reverse().ToArray(), TargetSelector.KeyHash("17@host"u8));
+        Assert.Equal(orders[17], again); // the same call always gets the same order
     }
 }
