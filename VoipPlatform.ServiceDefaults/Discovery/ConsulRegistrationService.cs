@@ -70,8 +70,9 @@ internal sealed partial class ConsulRegistrationService(
             await consul.EnableMaintenanceAsync(ServiceId, _options.Service.MaintenanceReason, cancellationToken).ConfigureAwait(false);
             LogMaintenance(ServiceId);
         }
-        catch (Exception ex) when (IsConsulFailure(ex))
+        catch (Exception ex)
         {
+            // Whatever went wrong (agent gone, shutdown timeout), the host must go on stopping.
             LogShutdownStepFailed("maintenance", ServiceId, ex.Message);
         }
     }
@@ -84,7 +85,7 @@ internal sealed partial class ConsulRegistrationService(
             await consul.DeregisterAsync(ServiceId, cancellationToken).ConfigureAwait(false);
             LogDeregistered(ServiceId);
         }
-        catch (Exception ex) when (IsConsulFailure(ex))
+        catch (Exception ex)
         {
             LogShutdownStepFailed("deregistration", ServiceId, ex.Message);
         }
@@ -118,8 +119,10 @@ internal sealed partial class ConsulRegistrationService(
             {
                 return;
             }
-            catch (Exception ex) when (IsConsulFailure(ex))
+            catch (Exception ex)
             {
+                // Any failure, not only HTTP ones (the resilience handler's timeout rejects with its own exception):
+                // this loop is the instance's only way into Consul and must outlive every failed attempt.
                 if (registered)
                 {
                     // The agent may have lost us (a dev agent keeps nothing across restarts): register again.
@@ -198,10 +201,6 @@ internal sealed partial class ConsulRegistrationService(
         }
         return (status, output.ToString());
     }
-
-    private static bool IsConsulFailure(Exception ex) =>
-        // Refused or broken connections, non-success answers, and timeouts of the HTTP client.
-        ex is HttpRequestException or ConsulApiException or OperationCanceledException;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consul not configured: next hops come from configured/Aspire endpoints")]
     private partial void LogNotConfigured();
