@@ -172,6 +172,24 @@ public sealed class ConsulRegistrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_ttl_update_registers_the_instance_again_AgainstConsulStandIn()
+    {
+        await using var service = ServiceUnderTest.Create(Settings(_consul));
+        await service.StartAsync();
+        int registered = await _consul.WaitForAsync(IsRegistration, "registration");
+        int passing = await _consul.WaitForAsync(r => IsCheckUpdate(r, "passing"), "passing TTL update", registered);
+
+        // As after a dev agent restarted: it no longer knows the check.
+        _consul.FailNext(1);
+        int failed = await _consul.WaitForAsync(r => r.Path == CheckUpdatePath && r.Status == 500, "TTL update answered 500", passing);
+        int again = await _consul.WaitForAsync(IsRegistration, "registration after the failed update", failed);
+
+        Assert.Equal(failed + 1, again);
+        await _consul.WaitForAsync(r => IsCheckUpdate(r, "passing"), "TTL update after registering again", again);
+        await service.StopAsync();
+    }
+
+    [Fact]
     public async Task Without_a_Consul_address_nothing_is_sent_and_one_line_says_so_AgainstConsulStandIn()
     {
         var settings = Settings(_consul);

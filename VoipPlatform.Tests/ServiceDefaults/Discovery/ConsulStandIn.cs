@@ -12,7 +12,7 @@ namespace VoipPlatform.Tests.ServiceDefaults.Discovery;
 /// <summary>
 /// Stands in for a Consul agent's HTTP API, because Consul has no Debian or NuGet package on this machine: Kestrel on
 /// a loopback port that records every request (method, path, query, JSON body) and answers 200, or 500 with Consul's
-/// "No cluster leader" text for the first requests when told to (an agent that is not ready yet).
+/// "No cluster leader" text for the next requests when told to (an agent that is not ready, or restarting).
 /// </summary>
 public sealed class ConsulStandIn : IAsyncDisposable
 {
@@ -25,15 +25,14 @@ public sealed class ConsulStandIn : IAsyncDisposable
     private readonly WebApplication _app;
     private int _failuresLeft;
 
-    private ConsulStandIn(WebApplication app, int failFirst)
+    private ConsulStandIn(WebApplication app)
     {
         _app = app;
-        _failuresLeft = failFirst;
         _app.Run(AnswerAsync);
     }
 
-    /// <summary>One request as the agent saw it.</summary>
-    public sealed record Request(string Method, string Path, IReadOnlyDictionary<string, string> Query, JsonElement? Body)
+    /// <summary>One request as the agent saw it, and the status the stand-in answered.</summary>
+    public sealed record Request(string Method, string Path, IReadOnlyDictionary<string, string> Query, JsonElement? Body, int Status)
     {
         public override string ToString() => $"{Method} {Path}{(Query.Count > 0 ? "?" + string.Join('&', Query.Select(q => $"{q.Key}={q.Value}")) : "")}";
     }
@@ -52,11 +51,15 @@ public sealed class ConsulStandIn : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var standIn = new ConsulStandIn(builder.Build(), failFirst);
+        var standIn = new ConsulStandIn(builder.Build());
+        standIn.FailNext(failFirst);
         await standIn._app.StartAsync();
         standIn.Address = new Uri(standIn._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         return standIn;
     }
+
+    /// <summary>Answers the next <paramref name="count"/> requests, whatever they are, with 500.</summary>
+    public void FailNext(int count) => Volatile.Write(ref _failuresLeft, count);
 
     /// <summary>Waits until a request matching <paramref name="match"/> arrived after the first <paramref name="skip"/> ones.</summary>
     /// <returns>Its index in <see cref="Requests"/>.</returns>
@@ -83,13 +86,12 @@ public sealed class ConsulStandIn : IAsyncDisposable
             body = (await JsonDocument.ParseAsync(context.Request.Body)).RootElement.Clone();
         }
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
-        lock (_requests) _requests.Add(new Request(context.Request.Method, context.Request.Path.Value!, query, body));
+        bool fail = Interlocked.Decrement(ref _failuresLeft) >= 0;
+        int status = fail ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK;
+        lock (_requests) _requests.Add(new Request(context.Request.Method, context.Request.Path.Value!, query, body, status));
 
-        if (Interlocked.Decrement(ref _failuresLeft) >= 0)
-        {
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            await context.Response.WriteAsync(NoLeaderBody);
-        }
+        context.Response.StatusCode = status;
+        if (fail) await context.Response.WriteAsync(NoLeaderBody);
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
