@@ -7,6 +7,7 @@ namespace VoipPlatform.ServiceDefaults.Discovery;
 /// </summary>
 public sealed class ConsulRegistrationOptions
 {
+    /// <summary>Configuration section these options bind to.</summary>
     public const string SectionName = "Consul";
 
     /// <summary>
@@ -71,7 +72,9 @@ public sealed class ConsulServiceOptions
 /// <summary>Consul's SRV weights for an instance by check status (critical instances are not answered at all).</summary>
 public sealed class ConsulWeightsOptions
 {
+    /// <summary>Weight while the check passes; Consul requires at least 1.</summary>
     public int Passing { get; set; } = 1;
 
+    /// <summary>Weight while the check warns (the application reports Degraded); 0 or more.</summary>
     public int Warning { get; set; } = 1;
 }
