@@ -8,33 +8,36 @@ var runtime = await builder.DetectContainerRuntimeAsync();
 // Backing services.
 var redis = builder.AddPlatformRedis("redis", runtime);
 var rtpengine = builder.AddRtpEngine("rtpengine", runtime);
-var (consul, asterisk) = builder.AddContainerOnlyResources(runtime, consulName: "consul", asteriskName: "asterisk");
+var asterisk = builder.AddContainerOnlyAsterisk(runtime, "asterisk");
+
+// Service registry: every service below registers itself; without it, next hops come from Aspire's endpoints.
+var consul = builder.AddPlatformConsul("consul", runtime);
 
 // Business logic API (SIP -> JSON -> API).
 var applayer = builder.AddProject<Projects.VoipPlatform_AppLayer>("applayer")
     .WithReferenceIfPresent(redis)
     .WithDemoData()
-    .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http)
+    .WithConsulRegistration(consul, ConsulServiceNames.AppLayer, PlatformEndpoints.Http)
     .WithHttpHealthCheck("/health");
 
 // Media supervisor beside RTPEngine.
 builder.AddProject<Projects.VoipPlatform_MediaAgent>("mediaagent")
     .WithRtpEngine(rtpengine)
-    .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http)
+    .WithConsulRegistration(consul, ConsulServiceNames.Media, PlatformEndpoints.Http)
     .WithHttpHealthCheck("/health");
 
 // Routing layer: two stateless replicas; registrations in Redis, decisions from the logic API.
 var nonceSecret = builder.AddNonceSecret();
 var router = builder.AddRouter("router", PlatformPorts.RouterSip, applayer, redis, nonceSecret, asterisk)
-    .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http);
+    .WithConsulRegistration(consul, ConsulServiceNames.Router, PlatformEndpoints.Sip);
 var router2 = builder.AddRouter("router2", PlatformPorts.RouterSip2, applayer, redis, nonceSecret, asterisk)
-    .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http);
+    .WithConsulRegistration(consul, ConsulServiceNames.Router, PlatformEndpoints.Sip);
 
 // Edge proxy: the only SIP ingress, forwards to the routers.
 builder.AddProject<Projects.VoipPlatform_Proxy>("proxy")
     .WithSipEndpoint(PlatformPorts.ProxySip)
     .WithRouters(router, router2)
-    .WithEndpointReferenceIfPresent(consul, PlatformEndpoints.Http)
+    .WithConsulRegistration(consul, ConsulServiceNames.Proxy, PlatformEndpoints.Sip)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

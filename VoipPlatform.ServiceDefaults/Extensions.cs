@@ -6,13 +6,14 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using VoipPlatform.ServiceDefaults.Discovery;
 using VoipPlatform.Sip.Diagnostics;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Cross-cutting defaults every VoipPlatform service takes: OpenTelemetry (with the SIP core's
-/// source and meter), health checks, service discovery and HTTP resilience.
+/// source and meter), health checks, service discovery, HTTP resilience and Consul self-registration.
 /// </summary>
 public static class Extensions
 {
@@ -29,6 +30,9 @@ public static class Extensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
+        // Here, before any service adds the SIP core: hosted services stop in reverse order, so the core drains its
+        // calls before the registration is removed (docs/service-discovery.md, "Drain").
+        builder.AddConsulRegistration();
         return builder;
     }
 
