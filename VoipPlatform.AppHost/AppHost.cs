@@ -37,6 +37,7 @@ var router2 = builder.AddRouter("router2", PlatformPorts.RouterSip2, applayer, r
 builder.AddProject<Projects.VoipPlatform_Proxy>("proxy")
     .WithSipEndpoint(PlatformPorts.ProxySip)
     .WithRouters(router, router2)
+    .WithRoutersFromConsul(consul)
     .WithConsulRegistration(consul, ConsulServiceNames.Proxy, PlatformEndpoints.Sip)
     .WithHttpHealthCheck("/health");
 

@@ -23,6 +23,10 @@ internal static class ConsulHostingExtensions
     private const string ServicePortVariable = "Consul__Service__Port";
     private const string ServiceTagsVariablePrefix = "Consul__Service__Tags__";
 
+    // Settings read by the proxy's next-hop discovery (EdgeRoutingOptions, ServerLocatorOptions).
+    private const string RouterServiceVariable = "Proxy__RouterService";
+    private const string DnsServerVariable = "Sip__Dns__Server";
+
     /// <summary>SIP services listen on UDP and TCP on the same port; the tags let DNS select by transport.</summary>
     private static readonly string[] SipTransportTags = ["udp", "tcp"];
 
@@ -87,6 +91,24 @@ internal static class ConsulHostingExtensions
             }
         }
         return builder;
+    }
+
+    /// <summary>
+    /// With Consul present, the proxy finds the routers in Consul's DNS (SRV <c>_router._udp.service.consul</c>, the
+    /// RFC 2782 form Consul answers for instances tagged <c>udp</c>) instead of the list Aspire injects: a router
+    /// replica started anywhere is used as soon as it registers, and one draining or failing its health checks is
+    /// left out. Without Consul, nothing changes.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithRoutersFromConsul(this IResourceBuilder<ProjectResource> proxy,
+        IResourceBuilder<IResourceWithEndpoints>? consul)
+    {
+        if (consul is null)
+        {
+            return proxy;
+        }
+        return proxy
+            .WithEnvironment(RouterServiceVariable, $"_{ConsulServiceNames.Router}._{SipTransportTags[0]}.service.consul")
+            .WithEnvironment(DnsServerVariable, $"{PlatformPorts.LoopbackAddress}:{PlatformPorts.ConsulDns.ToString(CultureInfo.InvariantCulture)}");
     }
 
     private static IResourceBuilder<T> WithDnsEndpoint<T>(this IResourceBuilder<T> builder) where T : IResourceWithEndpoints =>

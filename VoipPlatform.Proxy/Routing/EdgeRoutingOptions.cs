@@ -13,7 +13,7 @@ public sealed class EdgeRoutingOptions
     public string[] Routers { get; set; } = [];
 
     /// <summary>
-    /// A DNS SRV name to find the routers under (e.g. <c>_sip._udp.router.service.consul</c>), looked up on the DNS
+    /// A DNS SRV name to find the routers under (e.g. <c>_router._udp.service.consul</c>), looked up on the DNS
     /// server of <c>Sip:Dns:Server</c> and cached per TTL. When set, it takes the place of <see cref="Routers"/>.
     /// </summary>
     public string? RouterService { get; set; }

@@ -21,7 +21,7 @@ public sealed class RouterOptions
     public string[] ApplicationServers { get; set; } = [];
 
     /// <summary>
-    /// A DNS SRV name to find the application servers under (e.g. <c>_sip._udp.asterisk.service.consul</c>), looked up
+    /// A DNS SRV name to find the application servers under (e.g. <c>_asterisk._udp.service.consul</c>), looked up
     /// on <c>Sip:Dns:Server</c> and cached per TTL. When set, it takes the place of <see cref="ApplicationServers"/>.
     /// </summary>
     public string? ApplicationService { get; set; }

@@ -28,7 +28,7 @@ public sealed class NextHopRegistry(
 
     /// <summary>Creates the set for one service.</summary>
     /// <param name="name">The service (for logs and probes).</param>
-    /// <param name="srvName">An SRV name (<c>_sip._udp.router.service.consul</c>); when set, the other sources are unused.</param>
+    /// <param name="srvName">An SRV name (<c>_router._udp.service.consul</c>); when set, the other sources are unused.</param>
     /// <param name="configured">Configured <c>host:port</c> entries, used when there is no SRV name.</param>
     /// <param name="aspireServicePrefix">Aspire resources whose name starts with this are servers of the service.</param>
     /// <param name="endpointName">The endpoint of those resources to use (<c>sip</c>).</param>
