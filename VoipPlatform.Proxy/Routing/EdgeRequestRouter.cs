@@ -1,4 +1,5 @@
 using System.Net;
+using VoipPlatform.Proxy.Media;
 using VoipPlatform.Sip.Messages;
 using VoipPlatform.Sip.Parsing;
 using VoipPlatform.Sip.Proxying;
@@ -11,16 +12,28 @@ namespace VoipPlatform.Proxy.Routing;
 /// relays to a Request-URI itself, so it cannot be used as an open relay, and an in-dialog request from a UA that
 /// ignored Record-Route still reaches the router that holds the other side of the call.
 /// </summary>
-public sealed class EdgeRequestRouter(RouterSet routers) : ISipRequestRouter
+/// <remarks>With media bridging on (<c>Proxy:Media:Enabled</c>), requests entering from outside have their SDP bridged
+/// through RTPEngine on the way (<see cref="MediaBridge"/>).</remarks>
+public sealed class EdgeRequestRouter(RouterSet routers, MediaBridge? media = null) : ISipRequestRouter
 {
     /// <inheritdoc />
     public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context)
+    {
+        bool fromRouter = CameFromRouter(request, context.Source);
+        ValueTask<RoutingDecision> decision = Route(request, context, fromRouter);
+        if (media is null) return decision;
+        return fromRouter
+            ? decision.IsCompletedSuccessfully ? media.FromRouter(request, decision.Result) : decision
+            : media.FromOutsideAsync(request, context, decision);
+    }
+
+    private ValueTask<RoutingDecision> Route(SipMessage request, RoutingContext context, bool fromRouter)
     {
         if (context.IsInDialog && context.RouteNextHop is { } next) return RoutingDecision.Forward(next);
 
         // A router sent this here through our Path or Record-Route entry (a call to a registered user): it goes
         // out to the Request-URI, the user's Contact. Only a router may ask that, or the edge would be an open relay.
-        if (context.RoutedToSelf && CameFromRouter(request, context.Source)) return RoutingDecision.ByRouteOrRequestUri(request, context);
+        if (context.RoutedToSelf && fromRouter) return RoutingDecision.ByRouteOrRequestUri(request, context);
 
         // Spread new transactions over the routers; any router can serve any call (they are stateless), so when one
         // is down or overloaded the next one gets the request.

@@ -212,8 +212,15 @@ internal sealed partial class ProxyWorker
     /// <summary>Carries out a routing decision for a server transaction that is still waiting for one.</summary>
     private void Execute(ServerTransaction server, in RoutingDecision decision)
     {
-        if (server.State == TransactionState.Terminated || server.HasFinalResponse) return; // cancelled meanwhile
+        if (server.State == TransactionState.Terminated || server.HasFinalResponse)
+        {
+            decision.ResponseRewriter?.Failed(SipStatus.RequestTerminated); // cancelled meanwhile: whatever it set up goes
+            return;
+        }
         SipMessage request = server.Request;
+        server.ForwardBody = decision.Body;
+        server.RecordRouteParameter = decision.RecordRouteParameter is { } parameter ? System.Text.Encoding.ASCII.GetBytes(parameter) : null;
+        server.ResponseRewriter = decision.ResponseRewriter;
         if (decision.Plan is { Steps.Count: > 0 } plan)
         {
             server.Plan = plan;
@@ -388,7 +395,7 @@ internal sealed partial class ProxyWorker
         Span<char> clientKey = stackalloc char[BranchLength];
         TransactionKeys.WriteClientKey(branchId, isCancel: false, clientKey);
         // Decided before writing, because the Via names it: big requests go over TCP (RFC 3261 section 18.1.1).
-        SipProtocol protocol = _transport.ChooseProtocol(destination, request.Length + ForwardingOverhead + (branch?.HeaderLines.Length ?? 0), isRequest: true);
+        SipProtocol protocol = _transport.ChooseProtocol(destination, request.Length + ForwardingOverhead + (branch?.HeaderLines.Length ?? 0) + (server.ForwardBody?.Length ?? 0), isRequest: true);
         var client = new ClientTransaction(clientKey.ToString(), server.IsInvite, destination, server)
         {
             State = TransactionState.Trying,
@@ -401,7 +408,7 @@ internal sealed partial class ProxyWorker
 
         bool recordRoute = _options.RecordRoute && IsDialogCreating(request);
         client.ReplaceLastSent(BuildForwarded(request, branchId, server.Source, server.RemoveTopRoute, client.Span ?? server.Span,
-            recordRoute ? server.Span ?? client.Span : null, recordRoute, branch, protocol));
+            recordRoute ? server.Span ?? client.Span : null, recordRoute, branch, protocol, server.ForwardBody, server.RecordRouteParameter));
 
         server.Branches.Add(client);
         _clients.Add(client.Key, client);
@@ -419,12 +426,13 @@ internal sealed partial class ProxyWorker
     /// the same trace.
     /// </summary>
     private OutgoingMessage BuildForwarded(SipMessage request, ReadOnlySpan<byte> branch, IPEndPoint source, bool removeTopRoute,
-        Activity? hopSpan, Activity? callSpan, bool recordRoute, ForkBranch? target = null, SipProtocol protocol = SipProtocol.Udp)
+        Activity? hopSpan, Activity? callSpan, bool recordRoute, ForkBranch? target = null, SipProtocol protocol = SipProtocol.Udp,
+        byte[]? body = null, byte[]? recordRouteParameter = null)
     {
         Span<byte> traceParent = stackalloc byte[SipTracing.TraceParentLength];
         int traceLength = SipTracing.Format(hopSpan, traceParent);
 
-        Span<byte> recordRouteUri = stackalloc byte[_self.SentBy.Length + 16 + SipTracing.TraceParentLength];
+        Span<byte> recordRouteUri = stackalloc byte[_self.SentBy.Length + 17 + SipTracing.TraceParentLength + (recordRouteParameter?.Length ?? 0)];
         int recordRouteLength = 0;
         if (recordRoute)
         {
@@ -432,6 +440,11 @@ internal sealed partial class ProxyWorker
             uri.Append("sip:"u8);
             uri.Append(_self.SentBy);
             uri.Append(";lr"u8);
+            if (recordRouteParameter is not null)
+            {
+                uri.Append((byte)';');
+                uri.Append(recordRouteParameter);
+            }
             Span<byte> callTrace = stackalloc byte[SipTracing.TraceParentLength];
             int callTraceLength = SipTracing.Format(callSpan, callTrace);
             if (callTraceLength > 0)
@@ -459,6 +472,8 @@ internal sealed partial class ProxyWorker
             RequestUri = target?.RequestUri,
             HeaderLines = target?.HeaderLines,
             TraceParent = traceParent[..traceLength],
+            Body = body,
+            ReplaceBody = body is not null,
         });
     }
 
@@ -620,7 +635,8 @@ internal sealed partial class ProxyWorker
         Fnv1a.WriteHex(Fnv1a.Hash(request.TopVia.Branch, Fnv1a.Hash(request.CallId)), branch[9..]);
 
         SipProtocol protocol = _transport.ChooseProtocol(destination, request.Length + ForwardingOverhead, isRequest: true);
-        using OutgoingMessage forwarded = BuildForwarded(request, branch, source, removeTopRoute, span, callSpan: null, recordRoute: false, protocol: protocol);
+        using OutgoingMessage forwarded = BuildForwarded(request, branch, source, removeTopRoute, span, callSpan: null, recordRoute: false, protocol: protocol,
+            body: decision.Body);
         _transport.Send(forwarded.Bytes, destination, protocol);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using VoipPlatform.Sip.Diagnostics;
 using VoipPlatform.Sip.Messages;
 using VoipPlatform.Sip.Parsing;
@@ -27,9 +28,106 @@ internal sealed partial class ProxyWorker
             return;
         }
 
-        if (client.IsInvite) OnInviteResponse(client, response);
-        else OnNonInviteResponse(client, response);
+        if (client.HeldResponses is { } held)
+        {
+            // An earlier response of this transaction is still being rewritten: this one waits its turn.
+            held.Enqueue((response.Retain(), source));
+            return;
+        }
+        HandleOrRewrite(client, response);
     }
+
+    /// <summary>Handles a response now, or once its body is rewritten when the transaction's rewriter wants it.</summary>
+    /// <returns>False when the rewrite goes on asynchronously (later responses of the transaction must wait).</returns>
+    private bool HandleOrRewrite(ClientTransaction client, SipMessage response)
+    {
+        if (client.Server?.ResponseRewriter is not { } rewriter || !rewriter.Wants(response))
+        {
+            HandleResponse(client, response, body: null);
+            return true;
+        }
+        ValueTask<byte[]?> pending;
+        try
+        {
+            pending = rewriter.RewriteAsync(response);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "The response rewriter failed: the response goes on unchanged");
+            HandleResponse(client, response, body: null);
+            return true;
+        }
+        if (pending.IsCompletedSuccessfully)
+        {
+            HandleResponse(client, response, pending.Result);
+            return true;
+        }
+        client.HeldResponses ??= new();
+        _ = DeliverRewrittenAsync(client, response.Retain(), pending);
+        return false;
+    }
+
+    private async Task DeliverRewrittenAsync(ClientTransaction client, SipMessage response, ValueTask<byte[]?> pending)
+    {
+        byte[]? body = null;
+        try
+        {
+            body = await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "The response rewriter failed: the response goes on unchanged");
+        }
+        try
+        {
+            await PostAsync(WorkItem.Rewritten(client, response, body)).ConfigureAwait(false);
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            response.Release(); // shutting down
+        }
+    }
+
+    /// <summary>A rewritten response is back on the worker: handle it, then the responses held behind it, in order.</summary>
+    private void OnRewrittenResponse(ClientTransaction client, SipMessage response, byte[]? body)
+    {
+        HandleResponse(client, response, body);
+        Queue<(SipMessage Response, IPEndPoint Source)> held = client.HeldResponses!;
+        while (held.TryDequeue(out var next))
+        {
+            bool done;
+            try
+            {
+                done = HandleOrRewrite(client, next.Response);
+            }
+            finally
+            {
+                next.Response.Release();
+            }
+            if (!done) return; // the next rewrite is under way; the rest keep waiting
+        }
+        client.HeldResponses = null;
+    }
+
+    /// <summary>The body that replaces the one of the response being handled (a media relay's SDP), or null.</summary>
+    private byte[]? _rewrittenBody;
+
+    private void HandleResponse(ClientTransaction client, SipMessage response, byte[]? body)
+    {
+        _rewrittenBody = body;
+        try
+        {
+            if (client.IsInvite) OnInviteResponse(client, response);
+            else OnNonInviteResponse(client, response);
+        }
+        finally
+        {
+            _rewrittenBody = null;
+        }
+    }
+
+    /// <summary>The copy of a response this hop sends upstream, with its body rewritten when it was.</summary>
+    private OutgoingMessage Relay(SipMessage response) => ProxyRewriter.ForwardResponse(response, _rewrittenBody, _rewrittenBody is not null);
 
     private void OnInviteResponse(ClientTransaction client, SipMessage response)
     {
@@ -50,7 +148,7 @@ internal sealed partial class ProxyWorker
             if (client.CancelPending) SendCancel(client);
             if (status > SipStatus.Trying && server is { HasFinalResponse: false } && server.Step == client.Step)
             {
-                SendProvisional(server, ProxyRewriter.ForwardResponse(response), status);
+                SendProvisional(server, Relay(response), status);
             }
             return;
         }
@@ -68,7 +166,7 @@ internal sealed partial class ProxyWorker
             bool first = !server.HasFinalResponse;
             client.Settled = true;
             if (first && server.IsInvite && server.Request.ToTag.IsEmpty) _dialogs.Established(server.Request.CallId);
-            SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
+            SendFinal(server, Relay(response), status);
             if (first)
             {
                 // The first 2xx wins: the other branches are cancelled (RFC 3261 section 16.7 step 10).
@@ -92,7 +190,7 @@ internal sealed partial class ProxyWorker
             client.StopTimer(TransactionTimer.ProvisionalTimeout);
             SipTracing.End(ref client.Span, status);
             Schedule(client, TransactionTimer.Linger, Timers.TimerD); // timer D
-            Settle(client, status, ProxyRewriter.ForwardResponse(response));
+            Settle(client, status, Relay(response));
         }
         else if (client.State == TransactionState.Completed && client.LastSent is not null)
         {
@@ -110,7 +208,7 @@ internal sealed partial class ProxyWorker
         {
             client.State = TransactionState.Proceeding;
             client.HasProvisional = true;
-            if (status > SipStatus.Trying && server is not null) SendProvisional(server, ProxyRewriter.ForwardResponse(response), status);
+            if (status > SipStatus.Trying && server is not null) SendProvisional(server, Relay(response), status);
             return;
         }
 
@@ -121,13 +219,25 @@ internal sealed partial class ProxyWorker
         Schedule(client, TransactionTimer.Linger, Timers.T4); // timer K
         if (status >= 300)
         {
-            Settle(client, status, ProxyRewriter.ForwardResponse(response));
+            Settle(client, status, Relay(response));
         }
         else if (server is not null)
         {
             client.Settled = true;
             server.StopTimer(TransactionTimer.StepTimeout);
-            SendFinal(server, ProxyRewriter.ForwardResponse(response), status);
+            SendFinal(server, Relay(response), status);
+        }
+    }
+
+    private void NotifyFailed(IResponseRewriter rewriter, int status)
+    {
+        try
+        {
+            rewriter.Failed(status);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "The response rewriter failed on a failed transaction");
         }
     }
 
@@ -187,6 +297,7 @@ internal sealed partial class ProxyWorker
         server.LastStatus = status;
         Send(response, server.Peer);
         SipTracing.End(ref server.Span, status); // the server span covers request to final response
+        if (status >= 300 && server.ResponseRewriter is { } rewriter) NotifyFailed(rewriter, status);
 
         if (server.IsInvite && status >= 300)
         {

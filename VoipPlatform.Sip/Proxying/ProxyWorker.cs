@@ -94,7 +94,11 @@ internal sealed partial class ProxyWorker
         Activity.Current = null; // spans are parented explicitly; nothing leaks from the previous item
         try
         {
-            if (item.Message is { } message)
+            if (item.IsRewrittenResponse)
+            {
+                OnRewrittenResponse((ClientTransaction)item.Transaction!, item.Message!, item.Body);
+            }
+            else if (item.Message is { } message)
             {
                 if (message.IsRequest) HandleRequest(message, item.Source!);
                 else HandleResponse(message, item.Source!);

@@ -30,6 +30,25 @@ public readonly record struct RoutingDecision
     /// <summary>Headers added to the answer (e.g. WWW-Authenticate, Contact, Retry-After).</summary>
     public IReadOnlyList<SipHeader>? Headers { get; }
 
+    /// <summary>A body to forward in place of the request's own (an SDP offer rewritten by a media relay), or null.</summary>
+    public byte[]? Body { get; private init; }
+
+    /// <summary>
+    /// A <c>name=value</c> parameter this hop adds to its Record-Route URI, so that the dialog's later requests bring it
+    /// back in their Route (which media relay carries the call); null for none.
+    /// </summary>
+    public string? RecordRouteParameter { get; private init; }
+
+    /// <summary>Sees and may rewrite the responses of the transaction; null for none.</summary>
+    public IResponseRewriter? ResponseRewriter { get; private init; }
+
+    /// <summary>
+    /// This decision, with the request's body replaced by <paramref name="body"/> (when not null), a Record-Route
+    /// parameter and a response rewriter: what a hop that bridges media adds to wherever the request goes.
+    /// </summary>
+    public RoutingDecision WithMedia(byte[]? body, string? recordRouteParameter, IResponseRewriter? responseRewriter) =>
+        this with { Body = body, RecordRouteParameter = recordRouteParameter, ResponseRewriter = responseRewriter };
+
     /// <summary>Forward the request to <paramref name="destination"/>.</summary>
     public static RoutingDecision Forward(IPEndPoint destination) => new(destination, null, 0, null, null);
 

@@ -8,8 +8,10 @@ namespace VoipPlatform.Sip.Proxying;
 internal readonly struct WorkItem
 {
     private WorkItem(SipMessage? message, IPEndPoint? source, Transaction? transaction, TransactionTimer timer, ITimer? firedTimer,
-        RoutingDecision decision = default)
+        RoutingDecision decision = default, bool isRewrittenResponse = false, byte[]? body = null)
     {
+        IsRewrittenResponse = isRewrittenResponse;
+        Body = body;
         Message = message;
         Source = source;
         Transaction = transaction;
@@ -33,6 +35,15 @@ internal readonly struct WorkItem
     public bool IsDecision => Transaction is not null && FiredTimer is null;
 
     public static WorkItem Received(SipMessage message, IPEndPoint source) => new(message, source, null, default, null);
+
+    /// <summary>True when this item brings back a response whose body rewrite completed (<see cref="Body"/>, null: unchanged).</summary>
+    public bool IsRewrittenResponse { get; }
+
+    /// <summary>The rewritten body of <see cref="Message"/>, for <see cref="IsRewrittenResponse"/>.</summary>
+    public byte[]? Body { get; }
+
+    public static WorkItem Rewritten(ClientTransaction client, SipMessage response, byte[]? body) =>
+        new(response, null, client, default, null, default, isRewrittenResponse: true, body);
 
     public static WorkItem TimerFired(Transaction transaction, TransactionTimer timer, ITimer firedTimer) =>
         new(null, null, transaction, timer, firedTimer);

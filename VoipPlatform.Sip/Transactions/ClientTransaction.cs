@@ -29,4 +29,10 @@ internal sealed class ClientTransaction(string key, bool isInvite, IPEndPoint de
 
     /// <summary>True once the branch's outcome was counted into its server transaction's response selection.</summary>
     public bool Settled { get; set; }
+
+    /// <summary>
+    /// Responses that arrived while an earlier one waits for its body to be rewritten: handled after it, in order, so
+    /// a 200 never overtakes its 183. Null while nothing is pending.
+    /// </summary>
+    public Queue<(Messages.SipMessage Response, System.Net.IPEndPoint Source)>? HeldResponses { get; set; }
 }

@@ -34,6 +34,15 @@ internal sealed class ServerTransaction : Transaction
     /// <summary>The fork plan being executed; null for a single forward.</summary>
     public ForkPlan? Plan { get; set; }
 
+    /// <summary>The body every branch carries instead of the request's own (a media relay's SDP), or null.</summary>
+    public byte[]? ForwardBody { get; set; }
+
+    /// <summary>The <c>name=value</c> added to this hop's Record-Route URI, as ASCII, or null.</summary>
+    public byte[]? RecordRouteParameter { get; set; }
+
+    /// <summary>Sees the responses going upstream; null for none.</summary>
+    public Proxying.IResponseRewriter? ResponseRewriter { get; set; }
+
     /// <summary>Index of the current step of <see cref="Plan"/>.</summary>
     public int Step { get; set; }
 

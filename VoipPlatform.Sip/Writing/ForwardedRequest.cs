@@ -33,6 +33,12 @@ public readonly ref struct ForwardedRequest
     /// <summary>Complete header lines (<c>Name: value CRLF</c>) to add, e.g. a pre-loaded Route set or instructions.</summary>
     public ReadOnlySpan<byte> HeaderLines { get; init; }
 
+    /// <summary>A new body (an SDP rewritten by a media relay); used when <see cref="ReplaceBody"/> is set.</summary>
+    public ReadOnlySpan<byte> Body { get; init; }
+
+    /// <summary>Whether <see cref="Body"/> takes the place of the received body (Content-Length follows it).</summary>
+    public bool ReplaceBody { get; init; }
+
     /// <summary>The W3C traceparent to carry to the next hop, or empty for none.</summary>
     public ReadOnlySpan<byte> TraceParent { get; init; }
 }

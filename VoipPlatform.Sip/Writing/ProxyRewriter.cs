@@ -12,7 +12,7 @@ public static class ProxyRewriter
     /// <summary>Writes the forwarded copy of a request: new top Via, Max-Forwards decremented, Route/Record-Route handled.</summary>
     public static OutgoingMessage ForwardRequest(SipMessage request, scoped in ForwardedRequest forward)
     {
-        var writer = new SipWriter(request.Length + 256 + forward.HeaderLines.Length + forward.RequestUri.Length);
+        var writer = new SipWriter(request.Length + 256 + forward.HeaderLines.Length + forward.RequestUri.Length + forward.Body.Length);
         writer.Write(request[request.MethodToken]);
         writer.Write((byte)' ');
         writer.Write(forward.RequestUri.IsEmpty ? request[request.RequestUri] : forward.RequestUri);
@@ -50,6 +50,8 @@ public static class ProxyRewriter
                     continue;
                 case HeaderKind.TraceParent:
                     continue; // replaced by this hop's context above
+                case HeaderKind.ContentLength when forward.ReplaceBody:
+                    continue; // written below for the new body
                 case HeaderKind.ContentLength:
                     hasContentLength = true;
                     break;
@@ -57,22 +59,31 @@ public static class ProxyRewriter
             WriteUnchanged(ref writer, request, header);
         }
         if (hopHeadersAt == request.HeaderCount) WriteHopHeaders(ref writer, request, forward);
-        if (!hasContentLength)
-        {
-            writer.Write(HeaderNames.ContentLength);
-            writer.Write(": "u8);
-            writer.Write(request.Body.Length);
-            writer.WriteCrlf();
-        }
+        ReadOnlySpan<byte> body = forward.ReplaceBody ? forward.Body : request[request.Body];
+        if (!hasContentLength) WriteContentLength(ref writer, body.Length);
         writer.WriteCrlf();
-        writer.Write(request[request.Body]);
+        writer.Write(body);
         return writer.Complete();
     }
 
-    /// <summary>Writes the relayed copy of a response: the topmost Via (this hop's) removed, all else as received.</summary>
-    public static OutgoingMessage ForwardResponse(SipMessage response)
+    private static void WriteContentLength(ref SipWriter writer, int length)
     {
-        var writer = new SipWriter(response.Length);
+        writer.Write(HeaderNames.ContentLength);
+        writer.Write(": "u8);
+        writer.Write(length);
+        writer.WriteCrlf();
+    }
+
+    /// <summary>Writes the relayed copy of a response: the topmost Via (this hop's) removed, all else as received.</summary>
+    public static OutgoingMessage ForwardResponse(SipMessage response) => ForwardResponse(response, default, replaceBody: false);
+
+    /// <summary>
+    /// Writes the relayed copy of a response with <paramref name="body"/> in place of its own when
+    /// <paramref name="replaceBody"/> is set (an SDP answer rewritten by a media relay), Content-Length following it.
+    /// </summary>
+    public static OutgoingMessage ForwardResponse(SipMessage response, ReadOnlySpan<byte> body, bool replaceBody)
+    {
+        var writer = new SipWriter(response.Length + (replaceBody ? body.Length + 32 : 0));
         int firstHeader = response.Headers.Length > 0 ? response.Headers[0].Name.Start : response.Body.Start;
         writer.Write(response.Bytes[..FindStartLineEnd(response.Bytes, firstHeader)]);
         bool firstVia = true;
@@ -84,10 +95,12 @@ public static class ProxyRewriter
                 WriteWithoutFirstElement(ref writer, response[header.Name], response[header.Value]);
                 continue;
             }
+            if (header.Kind == HeaderKind.ContentLength && replaceBody) continue;
             WriteUnchanged(ref writer, response, header);
         }
+        if (replaceBody) WriteContentLength(ref writer, body.Length);
         writer.WriteCrlf();
-        writer.Write(response[response.Body]);
+        writer.Write(replaceBody ? body : response[response.Body]);
         return writer.Complete();
     }
 

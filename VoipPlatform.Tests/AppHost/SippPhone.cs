@@ -30,8 +30,8 @@ public sealed class SippPhone(PlatformFixture platform, string user, string pass
     }
 
     /// <summary>Starts a UAS scenario on this phone's port for <paramref name="calls"/> calls.</summary>
-    public SippRun Answer(string scenario, int calls = 1) =>
-        SippRun.Start("-sf", scenario, "-i", "127.0.0.1", "-p", Port.ToString(), "-m", calls.ToString());
+    public SippRun Answer(string scenario, int calls = 1, params string[] options) =>
+        SippRun.Start(["-sf", scenario, "-i", "127.0.0.1", "-p", Port.ToString(), "-m", calls.ToString(), .. options]);
 
     /// <summary>
     /// Calls <paramref name="callee"/> (user part in the seeded domain) from this phone's user, answering the 407, and
@@ -40,9 +40,9 @@ public sealed class SippPhone(PlatformFixture platform, string user, string pass
     /// <paramref name="answerTimeoutMilliseconds"/>, a call waiting longer than that for any answer fails.
     /// </summary>
     public SippRun Call(string callee, int calls = 1, int callsPerSecond = 10, int holdMilliseconds = 200, string? callLog = null,
-        int? answerTimeoutMilliseconds = null) =>
+        int? answerTimeoutMilliseconds = null, string? scenario = null) =>
         SippRun.Start([
-            "-sf", SippScenarios.AuthenticatedCall(), Proxy.ToString(),
+            "-sf", scenario ?? SippScenarios.AuthenticatedCall(), Proxy.ToString(),
             "-i", "127.0.0.1", "-p", FreeSipPort.Next().ToString(), "-s", user, "-au", user, "-ap", password,
             "-set", "domain", PlatformFixture.Domain, "-set", "callee", callee,
             "-m", calls.ToString(), "-r", callsPerSecond.ToString(), "-d", holdMilliseconds.ToString(),

@@ -35,6 +35,12 @@ public static class SippScenarios
     /// <summary>A phone that rings and must be cancelled.</summary>
     public static string RingingUntilCancelled() => Write("uas-ringing-cancelled.xml", []);
 
+    /// <summary>An authenticated call that sends G.711 RTP once it is up.</summary>
+    public static string AuthenticatedCallWithRtp() => Write("uac-authenticated-call-rtp.xml", []);
+
+    /// <summary>A callee that fails the call unless its INVITE's SDP port matches <paramref name="relayPortRegex"/> (the media relay's range).</summary>
+    public static string MediaCallee(string relayPortRegex) => Write("uas-media.xml", new() { ["MEDIA_PORT_REGEX"] = relayPortRegex });
+
     private static string Write(string name, Dictionary<string, string> values)
     {
         string text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Scenarios", name));

@@ -1,0 +1,104 @@
+using System.Net;
+using VoipPlatform.RtpEngine.Bencode;
+using VoipPlatform.RtpEngine.Ng;
+using VoipPlatform.Tests.Infrastructure;
+
+namespace VoipPlatform.Tests.AppHost;
+
+/// <summary>
+/// SDP bridging at the edge with a real RTPEngine (userspace), real SIPp phones sending and echoing RTP, an edge proxy
+/// process with media on, and the platform's router, Redis and API.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class MediaBridgingTests(PlatformFixture platform)
+{
+    private static void AssertAllSucceeded(SippResult result, string what) =>
+        Assert.True(result is { ExitCode: 0, FailedCalls: 0, SuccessfulCalls: 1 }, $"{what}: {result}");
+
+    private Task<ServiceProcess> StartEdgeAsync(int port, params IPEndPoint[] mediaNodes)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Sip__Port"] = port.ToString(),
+            ["Proxy__Routers__0"] = platform.SipEndPoint("router").ToString(),
+            ["Proxy__Media__Enabled"] = "true",
+            ["Proxy__Media__CommandTimeout"] = "00:00:00.300",
+        };
+        for (int i = 0; i < mediaNodes.Length; i++) environment[$"Proxy__Media__Nodes__{i}"] = mediaNodes[i].ToString();
+        return ServiceProcess.StartAsync("Proxy", environment);
+    }
+
+    [Fact]
+    public async Task A_call_with_rtp_is_bridged_through_rtpengine_both_ways_and_the_session_is_gone_after_bye()
+    {
+        await using var rtpengine = await RtpEngineProcess.StartAsync();
+        await using var ng = new NgClient(rtpengine.NgEndPoint);
+        int edgePort = FreeSipPort.Next();
+        await using var edge = await StartEdgeAsync(edgePort, rtpengine.NgEndPoint);
+        var edgeEndPoint = new IPEndPoint(IPAddress.Loopback, edgePort);
+        SippPhone caller = await SippPhone.CreateAsync(platform, edgeEndPoint), callee = await SippPhone.CreateAsync(platform, edgeEndPoint);
+        AssertAllSucceeded(await callee.RegisterAsync(), "register");
+
+        // The callee fails the call unless the SDP it gets names RTPEngine's ports (4xxxx here), not the caller's.
+        await using var uas = callee.Answer(SippScenarios.MediaCallee("4[0-9]{4}"), 1, "-rtp_echo", "-mp", FreeSipPort.Next().ToString());
+        await Task.Delay(300);
+        await using var call = caller.Call(callee.User, holdMilliseconds: 4000, scenario: SippScenarios.AuthenticatedCallWithRtp());
+
+        // Mid-call: RTPEngine holds one session and relays packets both ways (caller → callee, echoed back).
+        BDictionary? session = null;
+        string seen = "no session";
+        for (int attempt = 0; attempt < 30 && session is null; attempt++)
+        {
+            await Task.Delay(200);
+            IReadOnlyList<string> calls = await ng.ListAsync();
+            if (calls.Count != 1) continue;
+            BDictionary query = await ng.QueryAsync(calls[0]);
+            List<long> packets = PacketsPerTag(query);
+            seen = $"packets per tag: {string.Join(", ", packets)}; {Describe(query)}";
+            if (packets.Count(p => p > 0) == 2) session = query;
+        }
+        if (session is null)
+        {
+            SippResult callerResult = await call.WaitAsync(TimeSpan.FromSeconds(20)), calleeResult = await uas.WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Fail($"no session relaying both ways ({seen});\ncaller: {callerResult}\ncallee: {calleeResult}\nedge log:\n{edge.Output}");
+        }
+
+        AssertAllSucceeded(await call.WaitAsync(TimeSpan.FromSeconds(30)), "caller");
+        AssertAllSucceeded(await uas.WaitAsync(TimeSpan.FromSeconds(30)), "callee");
+        Assert.Empty(await ng.ListAsync()); // the BYE deleted it
+    }
+
+    [Fact]
+    public async Task With_rtpengine_unreachable_a_new_call_fails_with_503_at_once_instead_of_going_through_without_media()
+    {
+        int edgePort = FreeSipPort.Next();
+        await using var edge = await StartEdgeAsync(edgePort, new IPEndPoint(IPAddress.Loopback, FreeSipPort.Next())); // nothing listens there
+        using var phone = new UdpPeer();
+        string invite = SipRequests.Invite(phone.EndPoint, PlatformFixture.Domain).Replace("Content-Length: 0", "Content-Type: application/sdp\r\nContent-Length: 75")
+            .TrimEnd('\r', '\n') + "\r\n\r\nv=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n";
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        phone.Send(invite, new IPEndPoint(IPAddress.Loopback, edgePort));
+        string? final = await phone.ReceiveUntilAsync("SIP/2.0 5", TimeSpan.FromSeconds(5));
+        Assert.True(final is not null, $"no 5xx; edge log:\n{edge.Output}");
+        Assert.StartsWith("SIP/2.0 503 Media relay unavailable", final);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"took {started.Elapsed}");
+    }
+
+    private static string Describe(BValue value, int depth = 0) => value switch
+    {
+        BDictionary d when depth < 6 => "{" + string.Join(", ", d.Entries.Select(e => $"{e.Key}: {Describe(e.Value, depth + 1)}")) + "}",
+        BList l when depth < 6 => "[" + string.Join(", ", l.Items.Select(i => Describe(i, depth + 1))) + "]",
+        BInteger i => i.Value.ToString(),
+        BString t => t.Text.Length > 40 ? "str" : t.Text,
+        _ => "...",
+    };
+
+    /// <summary>Packets RTPEngine received from each side of the call (per From/To tag).</summary>
+    private static List<long> PacketsPerTag(BDictionary query) =>
+        query["tags"] is BDictionary tags
+            ? tags.Entries.Values.OfType<BDictionary>().Select(tag =>
+                (tag["medias"] as BList)?.Items.OfType<BDictionary>()
+                    .SelectMany(media => (media["streams"] as BList)?.Items.OfType<BDictionary>() ?? [])
+                    .Sum(stream => (stream["stats"] as BDictionary)?["packets"] is BInteger packets ? packets.Value : 0) ?? 0).ToList()
+            : [];
+}
