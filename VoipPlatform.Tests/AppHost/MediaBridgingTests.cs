@@ -39,15 +39,18 @@ public sealed class MediaBridgingTests(PlatformFixture platform)
         SippPhone caller = await SippPhone.CreateAsync(platform, edgeEndPoint), callee = await SippPhone.CreateAsync(platform, edgeEndPoint);
         AssertAllSucceeded(await callee.RegisterAsync(), "register");
 
-        // The callee fails the call unless the SDP it gets names RTPEngine's ports (4xxxx here), not the caller's.
-        await using var uas = callee.Answer(SippScenarios.MediaCallee("4[0-9]{4}"), 1, "-rtp_echo", "-mp", FreeSipPort.Next().ToString());
+        // The callee fails the call unless the SDP it gets names one of RTPEngine's ports, not the caller's.
+        string relayPorts = $"{rtpengine.PortMin / 100}[0-9][0-9]";
+        await using var uas = callee.Answer(SippScenarios.MediaCallee(relayPorts), 1, "-rtp_echo", "-mp", FreeSipPort.Next().ToString());
         await Task.Delay(300);
-        await using var call = caller.Call(callee.User, holdMilliseconds: 4000, scenario: SippScenarios.AuthenticatedCallWithRtp());
+        // Media ports of their own: SIPp's default (6000) may be taken by a parallel run.
+        await using var call = caller.Call(callee.User, holdMilliseconds: 6000, scenario: SippScenarios.AuthenticatedCallWithRtp(),
+            options: ["-mp", FreeSipPort.Next().ToString()]);
 
         // Mid-call: RTPEngine holds one session and relays packets both ways (caller → callee, echoed back).
         BDictionary? session = null;
         string seen = "no session";
-        for (int attempt = 0; attempt < 30 && session is null; attempt++)
+        for (int attempt = 0; attempt < 50 && session is null; attempt++)
         {
             await Task.Delay(200);
             IReadOnlyList<string> calls = await ng.ListAsync();

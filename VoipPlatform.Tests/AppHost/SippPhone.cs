@@ -40,14 +40,15 @@ public sealed class SippPhone(PlatformFixture platform, string user, string pass
     /// <paramref name="answerTimeoutMilliseconds"/>, a call waiting longer than that for any answer fails.
     /// </summary>
     public SippRun Call(string callee, int calls = 1, int callsPerSecond = 10, int holdMilliseconds = 200, string? callLog = null,
-        int? answerTimeoutMilliseconds = null, string? scenario = null) =>
+        int? answerTimeoutMilliseconds = null, string? scenario = null, params string[] options) =>
         SippRun.Start([
             "-sf", scenario ?? SippScenarios.AuthenticatedCall(), Proxy.ToString(),
             "-i", "127.0.0.1", "-p", FreeSipPort.Next().ToString(), "-s", user, "-au", user, "-ap", password,
             "-set", "domain", PlatformFixture.Domain, "-set", "callee", callee,
             "-m", calls.ToString(), "-r", callsPerSecond.ToString(), "-d", holdMilliseconds.ToString(),
             .. callLog is null ? Array.Empty<string>() : ["-trace_logs", "-log_file", callLog],
-            .. answerTimeoutMilliseconds is { } timeout ? ["-recv_timeout", timeout.ToString()] : Array.Empty<string>()]);
+            .. answerTimeoutMilliseconds is { } timeout ? ["-recv_timeout", timeout.ToString()] : Array.Empty<string>(),
+            .. options]);
 
     /// <summary>A phone of a new user made through the API.</summary>
     public static async Task<SippPhone> CreateAsync(PlatformFixture platform, IPEndPoint? proxy = null)

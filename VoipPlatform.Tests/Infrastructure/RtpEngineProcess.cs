@@ -16,6 +16,9 @@ public sealed class RtpEngineProcess : IAsyncDisposable
     /// <summary>Where it takes ng commands (UDP).</summary>
     public IPEndPoint NgEndPoint => _process.EndPoint;
 
+    /// <summary>The first of the 100 RTP ports this instance relays on (a multiple of 100).</summary>
+    public int PortMin { get; private init; }
+
     public static async Task<RtpEngineProcess> StartAsync()
     {
         int ngPort = FreeSipPort.Next();
@@ -27,7 +30,10 @@ public sealed class RtpEngineProcess : IAsyncDisposable
             $"--port-min={portMin}", $"--port-max={portMin + 99}",
             "--delete-delay=0", // a deleted session disappears at once (the default keeps it 30 s for late packets)
         ];
-        return new RtpEngineProcess(await LoopbackServerProcess.StartAsync("rtpengine", arguments, ngPort, "rtpengine-daemon", AnswersPingAsync));
+        return new RtpEngineProcess(await LoopbackServerProcess.StartAsync("rtpengine", arguments, ngPort, "rtpengine-daemon", AnswersPingAsync))
+        {
+            PortMin = portMin,
+        };
     }
 
     private static async Task<bool> AnswersPingAsync(IPEndPoint ng)
