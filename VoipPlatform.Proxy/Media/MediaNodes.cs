@@ -25,7 +25,7 @@ public sealed class MediaNodes : IAsyncDisposable
     {
         MediaOptions o = options.Value;
         _nodes = registry.Create(ServiceName, o.NodeService, o.Nodes, AspirePrefix, NgEndpointName);
-        _ngOptions = new NgClientOptions { Timeout = o.CommandTimeout, Tries = o.CommandTries };
+        _ngOptions = new NgClientOptions { Timeout = o.CommandTimeout, Tries = o.CommandTries, Transport = o.Transport };
     }
 
     /// <summary>The nodes to try for a new call, in order: chosen by weight, held-down ones last.</summary>

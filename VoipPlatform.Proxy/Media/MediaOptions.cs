@@ -15,6 +15,12 @@ public sealed class MediaOptions
     /// <summary>A DNS SRV name of the media nodes (e.g. <c>_media._udp.service.consul</c>); takes the place of <see cref="Nodes"/>.</summary>
     public string? NodeService { get; set; }
 
+    /// <summary>
+    /// ng over UDP (RTPEngine's <c>--listen-ng</c>) or TCP (<c>--listen-tcp-ng</c>, no fragmentation of large SDP); the
+    /// node addresses must name the matching port.
+    /// </summary>
+    public VoipPlatform.RtpEngine.Ng.NgTransport Transport { get; set; } = VoipPlatform.RtpEngine.Ng.NgTransport.Udp;
+
     /// <summary>How long one ng command waits for RTPEngine before it is sent again.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 

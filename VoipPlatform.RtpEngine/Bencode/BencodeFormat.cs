@@ -28,6 +28,51 @@ public static class BencodeFormat
         return value;
     }
 
+    /// <summary>
+    /// The length of the one bencoded value at the start of <paramref name="input"/>, or -1 when it is not complete yet
+    /// (for reading values off a stream). Only the structure is checked; <see cref="Decode"/> checks the rest.
+    /// </summary>
+    /// <exception cref="FormatException">The input cannot be the start of a bencoded value.</exception>
+    public static int MeasureValue(ReadOnlySpan<byte> input)
+    {
+        int position = 0, depth = 0;
+        do
+        {
+            if (position >= input.Length) return -1;
+            byte b = input[position];
+            switch (b)
+            {
+                case (byte)'d' or (byte)'l':
+                    depth++;
+                    position++;
+                    continue;
+                case (byte)'e' when depth > 0:
+                    depth--;
+                    position++;
+                    continue;
+                case (byte)'i':
+                    int end = input[position..].IndexOf((byte)'e');
+                    if (end < 0) return -1;
+                    position += end + 1;
+                    continue;
+                case >= (byte)'0' and <= (byte)'9':
+                    int colon = input[position..].IndexOf((byte)':');
+                    if (colon < 0) return -1;
+                    if (colon > 9 || !int.TryParse(input.Slice(position, colon), System.Globalization.NumberStyles.None, null, out int length))
+                    {
+                        throw new FormatException($"Bad string length at offset {position}.");
+                    }
+                    position += colon + 1 + length;
+                    if (position > input.Length) return -1;
+                    continue;
+                default:
+                    throw new FormatException($"Unexpected byte {b} at offset {position}.");
+            }
+        }
+        while (depth > 0);
+        return position;
+    }
+
     private static void Write(ArrayBufferWriter<byte> output, BValue value)
     {
         switch (value)

@@ -8,7 +8,8 @@ using VoipPlatform.RtpEngine.Bencode;
 namespace VoipPlatform.RtpEngine.Ng;
 
 /// <summary>
-/// RTPEngine's ng control protocol over UDP: each request is <c>cookie SP bencoded-dictionary</c>, the reply carries
+/// RTPEngine's ng control protocol over UDP or TCP (<see cref="NgClientOptions.Transport"/>): each request is
+/// <c>cookie SP bencoded-dictionary</c>, the reply carries
 /// the same cookie. RTPEngine caches replies by cookie alone, across all clients, so every request gets a fresh
 /// random cookie, and a retry resends the identical bytes (same cookie) so a request that did arrive is not run
 /// twice. Replies are matched to requests by cookie; late or foreign replies are ignored.
@@ -17,7 +18,8 @@ public sealed class NgClient : IAsyncDisposable
 {
     private const int CookieBytes = 12;
     private const int MaxReply = 65_535;
-    private readonly Socket _socket;
+    private readonly Socket? _socket;
+    private readonly NgStreamConnection? _stream;
     private readonly NgClientOptions _options;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<BDictionary>> _pending = new();
     private readonly CancellationTokenSource _closing = new();
@@ -28,10 +30,16 @@ public sealed class NgClient : IAsyncDisposable
     {
         Endpoint = endpoint;
         _options = options ?? new NgClientOptions();
+        if (_options.Transport == NgTransport.Tcp)
+        {
+            _stream = new NgStreamConnection(endpoint, reply => OnReply(reply.Span));
+            _receiving = Task.CompletedTask;
+            return;
+        }
         _socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         // Connected: only the engine's datagrams are received, and a closed port surfaces as an error, not silence.
         _socket.Connect(endpoint);
-        _receiving = ReceiveLoopAsync();
+        _receiving = ReceiveLoopAsync(_socket);
     }
 
     /// <summary>The RTPEngine this client talks to.</summary>
@@ -91,7 +99,8 @@ public sealed class NgClient : IAsyncDisposable
         {
             for (int attempt = 1; attempt <= _options.Tries; attempt++)
             {
-                await _socket.SendAsync(datagram, SocketFlags.None, cancellation);
+                if (_stream is not null) await _stream.SendAsync(datagram, cancellation);
+                else await _socket!.SendAsync(datagram, SocketFlags.None, cancellation);
                 try
                 {
                     BDictionary answer = await reply.Task.WaitAsync(_options.Timeout, cancellation);
@@ -121,7 +130,7 @@ public sealed class NgClient : IAsyncDisposable
         return new BDictionary(entries);
     }
 
-    private async Task ReceiveLoopAsync()
+    private async Task ReceiveLoopAsync(Socket socket)
     {
         byte[] buffer = new byte[MaxReply];
         while (!_closing.IsCancellationRequested)
@@ -129,7 +138,7 @@ public sealed class NgClient : IAsyncDisposable
             int received;
             try
             {
-                received = await _socket.ReceiveAsync(buffer, SocketFlags.None, _closing.Token);
+                received = await socket.ReceiveAsync(buffer, SocketFlags.None, _closing.Token);
             }
             catch (SocketException)
             {
@@ -141,18 +150,24 @@ public sealed class NgClient : IAsyncDisposable
             {
                 return;
             }
-            int space = Array.IndexOf(buffer, (byte)' ', 0, received);
-            if (space <= 0) continue;
-            string cookie = Encoding.ASCII.GetString(buffer, 0, space);
-            if (!_pending.TryGetValue(cookie, out var waiting)) continue; // late, or not ours
-            try
-            {
-                if (BencodeFormat.Decode(buffer.AsSpan(space + 1, received - space - 1)) is BDictionary reply) waiting.TrySetResult(reply);
-            }
-            catch (FormatException)
-            {
-                // a garbled reply: the request retries
-            }
+            OnReply(buffer.AsSpan(0, received));
+        }
+    }
+
+    /// <summary>A reply (<c>cookie SP bencode</c>) completes the request with that cookie; late or foreign ones are ignored.</summary>
+    private void OnReply(ReadOnlySpan<byte> message)
+    {
+        int space = message.IndexOf((byte)' ');
+        if (space <= 0) return;
+        string cookie = Encoding.ASCII.GetString(message[..space]);
+        if (!_pending.TryGetValue(cookie, out var waiting)) return; // late, or not ours
+        try
+        {
+            if (BencodeFormat.Decode(message[(space + 1)..]) is BDictionary reply) waiting.TrySetResult(reply);
+        }
+        catch (FormatException)
+        {
+            // a garbled reply: the request retries
         }
     }
 
@@ -160,7 +175,8 @@ public sealed class NgClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _closing.CancelAsync();
-        _socket.Dispose();
+        _socket?.Dispose();
+        if (_stream is not null) await _stream.DisposeAsync();
         await _receiving;
         _closing.Dispose();
     }

@@ -8,4 +8,7 @@ public sealed class NgClientOptions
 
     /// <summary>How many times a request is sent before giving up.</summary>
     public int Tries { get; set; } = 5;
+
+    /// <summary>UDP (the default, RTPEngine's <c>--listen-ng</c>) or TCP (<c>--listen-tcp-ng</c>).</summary>
+    public NgTransport Transport { get; set; } = NgTransport.Udp;
 }

@@ -16,23 +16,27 @@ public sealed class RtpEngineProcess : IAsyncDisposable
     /// <summary>Where it takes ng commands (UDP).</summary>
     public IPEndPoint NgEndPoint => _process.EndPoint;
 
+    /// <summary>Where it takes ng commands over TCP (<c>--listen-tcp-ng</c>).</summary>
+    public IPEndPoint TcpNgEndPoint { get; private init; } = null!;
+
     /// <summary>The first of the 100 RTP ports this instance relays on (a multiple of 100).</summary>
     public int PortMin { get; private init; }
 
     public static async Task<RtpEngineProcess> StartAsync()
     {
-        int ngPort = FreeSipPort.Next();
+        int ngPort = FreeSipPort.Next(), tcpNgPort = FreeSipPort.Next();
         int portMin = 40000 + Random.Shared.Next(0, 200) * 100;
         string[] arguments =
         [
             "--config-file=none", // not /etc/rtpengine/rtpengine.conf, whose CLI and HTTP ports the platform's engine holds
-            "--interface=127.0.0.1", $"--listen-ng=127.0.0.1:{ngPort}", "--foreground", "--log-stderr", "--table=-1",
+            "--interface=127.0.0.1", $"--listen-ng=127.0.0.1:{ngPort}", $"--listen-tcp-ng=127.0.0.1:{tcpNgPort}", "--foreground", "--log-stderr", "--table=-1",
             $"--port-min={portMin}", $"--port-max={portMin + 99}",
             "--delete-delay=0", // a deleted session disappears at once (the default keeps it 30 s for late packets)
         ];
         return new RtpEngineProcess(await LoopbackServerProcess.StartAsync("rtpengine", arguments, ngPort, "rtpengine-daemon", AnswersPingAsync))
         {
             PortMin = portMin,
+            TcpNgEndPoint = new IPEndPoint(IPAddress.Loopback, tcpNgPort),
         };
     }
 

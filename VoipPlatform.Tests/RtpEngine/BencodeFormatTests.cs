@@ -67,4 +67,24 @@ public sealed class BencodeFormatTests
     [Fact]
     public void Nesting_deeper_than_the_limit_is_refused() =>
         Assert.Throws<FormatException>(() => Decode(new string('l', BencodeFormat.MaxDepth + 2) + new string('e', BencodeFormat.MaxDepth + 2)));
+
+    [Theory]
+    [InlineData("d6:result4:ponge", 16)]
+    [InlineData("d6:result4:ponge trailing", 16)]
+    [InlineData("d3:sdp12:e:d:l:i:e:xy4:listli1ei22eee", 37)] // bencode syntax inside strings does not count
+    [InlineData("4:spam", 6)]
+    [InlineData("i-42e", 5)]
+    [InlineData("d6:result4:pon", -1)]                    // a reply cut by the stream: wait for more
+    [InlineData("d6:result", -1)]
+    [InlineData("l", -1)]
+    [InlineData("12", -1)]
+    public void A_value_is_measured_to_its_end_or_reported_incomplete(string input, int expected) =>
+        Assert.Equal(expected, BencodeFormat.MeasureValue(System.Text.Encoding.ASCII.GetBytes(input)));
+
+    [Theory]
+    [InlineData("e")]
+    [InlineData("x")]
+    [InlineData("1234567890123:x")]
+    public void Bytes_that_cannot_start_a_value_are_refused_when_measured(string input) =>
+        Assert.Throws<FormatException>(() => BencodeFormat.MeasureValue(System.Text.Encoding.ASCII.GetBytes(input)));
 }

@@ -53,6 +53,49 @@ public sealed class NgClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Over_tcp_an_sdp_too_big_for_one_datagram_is_offered_answered_and_deleted()
+    {
+        await using var tcp = new NgClient(_engine.TcpNgEndPoint, new NgClientOptions { Transport = NgTransport.Tcp });
+        string callId = $"{Guid.NewGuid():N}@test";
+        // Video with many codecs and candidates makes SDPs of several kilobytes: beyond one Ethernet frame.
+        string big = Sdp(30_012) + string.Concat(Enumerable.Range(0, 120).Select(i => $"a=x-filler-{i}:{new string('v', 40)}\r\n"));
+        Assert.True(big.Length > 6000);
+
+        await tcp.PingAsync();
+        string offered = await tcp.OfferAsync(callId, "from-1", big);
+        string answered = await tcp.AnswerAsync(callId, "from-1", "to-1", Sdp(30_014));
+
+        Assert.NotEqual(30_012, MediaPort(offered));
+        Assert.NotEqual(30_014, MediaPort(answered));
+        Assert.Contains(callId, await tcp.ListAsync());
+        await tcp.DeleteAsync(callId, "from-1");
+        Assert.DoesNotContain(callId, await tcp.ListAsync());
+    }
+
+    [Fact]
+    public async Task Over_tcp_many_commands_in_flight_at_once_each_get_their_own_reply()
+    {
+        await using var tcp = new NgClient(_engine.TcpNgEndPoint, new NgClientOptions { Transport = NgTransport.Tcp });
+        string[] calls = Enumerable.Range(0, 20).Select(i => $"{Guid.NewGuid():N}-{i}@test").ToArray();
+
+        string[] offers = await Task.WhenAll(calls.Select(call => tcp.OfferAsync(call, "f", Sdp(30_100))));
+
+        Assert.Equal(20, offers.Select(MediaPort).Distinct().Count()); // one relay port each: no reply went to the wrong request
+        IReadOnlyList<string> listed = await tcp.ListAsync();
+        Assert.All(calls, call => Assert.Contains(call, listed));
+    }
+
+    [Fact]
+    public async Task Over_tcp_a_dead_engine_is_a_typed_timeout_after_the_configured_tries()
+    {
+        var nowhere = new IPEndPoint(IPAddress.Loopback, FreeSipPort.Next());
+        await using var tcp = new NgClient(nowhere, new NgClientOptions { Transport = NgTransport.Tcp, Timeout = TimeSpan.FromMilliseconds(100), Tries = 3 });
+
+        var error = await Assert.ThrowsAsync<NgTimeoutException>(() => tcp.PingAsync());
+        Assert.Contains("3 tries", error.Message);
+    }
+
+    [Fact]
     public async Task An_error_reply_becomes_a_typed_failure_with_rtpengines_reason()
     {
         var error = await Assert.ThrowsAsync<NgErrorException>(() => _client.AnswerAsync("no-such-call", "f", "t", Sdp(30_006)));
