@@ -32,7 +32,11 @@ public sealed class RouterSet
         {
             throw new InvalidOperationException("No router configured: set Proxy:Routers (host:port), Proxy:RouterService (DNS SRV), or reference the router's sip endpoint from the AppHost.");
         }
+        // One fixed router: nothing to choose or fail over to, so no work per call.
+        if (string.IsNullOrWhiteSpace(o.RouterService) && _routers.Known.Count == 1) _only = RoutingDecision.Forward(_routers.Known[0].EndPoint);
     }
+
+    private readonly RoutingDecision? _only;
 
     /// <summary>
     /// Where a new request goes: one router, or the routers in the order to try them. The order is keyed by the
@@ -40,6 +44,7 @@ public sealed class RouterSet
     /// </summary>
     public ValueTask<RoutingDecision> NextAsync(ReadOnlySpan<byte> callId)
     {
+        if (_only is { } only) return only;
         ValueTask<NextHopTarget[]> order = _routers.OrderAsync(TargetSelector.KeyHash(callId));
         return order.IsCompletedSuccessfully ? new(Plan(order.Result)) : PlanAsync(order);
     }
