@@ -7,7 +7,6 @@ var runtime = await builder.DetectContainerRuntimeAsync();
 
 // Backing services.
 var redis = builder.AddPlatformRedis("redis", runtime);
-var rtpengine = builder.AddRtpEngine("rtpengine", runtime);
 var asterisk = builder.AddContainerOnlyAsterisk(runtime, "asterisk");
 
 // Service registry: every service below registers itself; without it, next hops come from Aspire's endpoints.
@@ -20,10 +19,10 @@ var applayer = builder.AddProject<Projects.VoipPlatform_AppLayer>("applayer")
     .WithConsulRegistration(consul, ConsulServiceNames.AppLayer, PlatformEndpoints.Http)
     .WithHttpHealthCheck("/health");
 
-// Media supervisor beside RTPEngine.
-builder.AddProject<Projects.VoipPlatform_MediaAgent>("mediaagent")
-    .WithRtpEngine(rtpengine)
+// Media: the agent launches and supervises RTPEngine; others reach RTPEngine through the agent's ng endpoint.
+var mediaagent = builder.AddMediaAgent("mediaagent")
     .WithConsulRegistration(consul, ConsulServiceNames.Media, PlatformEndpoints.Http)
+    .WithMediaConsulMeta(consul)
     .WithHttpHealthCheck("/health");
 
 // Routing layer: two stateless replicas; registrations in Redis, decisions from the logic API.

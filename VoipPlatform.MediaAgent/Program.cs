@@ -1,9 +1,9 @@
-using VoipPlatform.MediaAgent.RtpEngine;
+using VoipPlatform.MediaAgent.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRtpEngineSupervision();
+builder.AddMediaAgent();
 
 var app = builder.Build();
 

@@ -5,52 +5,36 @@ using Microsoft.Extensions.Logging;
 namespace VoipPlatform.AppHost.Hosting;
 
 /// <summary>
-/// RTPEngine, the media relay. With a runtime it is built from <c>containers/rtpengine</c>; without
-/// one the Debian <c>rtpengine</c> binary runs in userspace (the kernel module cannot load here).
-/// Both expose the ng control protocol on <see cref="PlatformPorts.RtpEngineNg"/>/udp on the host.
+/// RTPEngine, the media relay. It is no resource of its own: the media agent launches and supervises it (see
+/// docs/media.md). Locally the agent runs the Debian <c>rtpengine</c> binary in userspace on loopback (this kernel
+/// cannot load the forwarding module); in a published deployment the media image carries both.
 /// </summary>
 internal static class RtpEngineHostingExtensions
 {
     private const string Command = "rtpengine";
+    private const string Package = "rtpengine-daemon";
 
-    /// <summary>The ng address the media agent talks to; identical in both modes.</summary>
+    // Settings of the media agent (MediaAgentOptions) that describe the RTPEngine it launches.
+    private const string NgEndpointVariable = "MediaAgent__NgEndpoint";
+    private const string ExecutableVariable = "MediaAgent__RtpEngine__Executable";
+    private const string ExternalAddressVariable = "MediaAgent__RtpEngine__ExternalInterface__Address";
+    private const string InternalAddressVariable = "MediaAgent__RtpEngine__InternalInterface__Address";
+    private const string PortMinVariable = "MediaAgent__RtpEngine__UserspacePortMin";
+    private const string PortMaxVariable = "MediaAgent__RtpEngine__UserspacePortMax";
+
+    /// <summary>Where RTPEngine takes ng commands on this machine: the agent's <c>ng</c> endpoint.</summary>
     public static string NgAddress { get; } =
         $"{PlatformPorts.LoopbackAddress}:{PlatformPorts.RtpEngineNg.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <returns>The RTPEngine resource, or null when neither a container nor the binary is available.</returns>
-    public static IResourceBuilder<IResourceWithEndpoints>? AddRtpEngine(
-        this IDistributedApplicationBuilder builder, string name, ContainerRuntimeStatus runtime)
-    {
-        if (runtime.IsAvailable)
-        {
-            var contextPath = Path.Combine(builder.AppHostDirectory, "..", "containers", "rtpengine");
-            return builder.AddDockerfile(name, contextPath)
-                .WithEnvironment("RTP_PORT_MIN", PlatformPorts.RtpPortMin.ToString(CultureInfo.InvariantCulture))
-                .WithEnvironment("RTP_PORT_MAX", PlatformPorts.RtpPortMax.ToString(CultureInfo.InvariantCulture))
-                .WithNgEndpoint();
-        }
+    /// <summary>The RTP port range RTPEngine uses locally, as <c>min-max</c>.</summary>
+    public static string RtpPorts { get; } =
+        $"{PlatformPorts.RtpPortMin.ToString(CultureInfo.InvariantCulture)}-{PlatformPorts.RtpPortMax.ToString(CultureInfo.InvariantCulture)}";
 
-        var command = LocalExecutables.FindOnPath(Command);
-        if (command is null)
-        {
-            builder.LogAtStartup(LogLevel.Warning, LocalExecutables.MissingMessage(
-                name, Command, "rtpengine-daemon", "mediaagent will report unhealthy"));
-            return null;
-        }
-
-        return builder.AddExecutable(name, command, Path.GetTempPath(),
-                $"--interface={PlatformPorts.LoopbackAddress}",
-                $"--listen-ng={NgAddress}",
-                "--foreground",
-                "--log-stderr",
-                // -1: no kernel forwarding table; userspace relay only (no kernel module on dev boxes).
-                "--table=-1",
-                $"--port-min={PlatformPorts.RtpPortMin.ToString(CultureInfo.InvariantCulture)}",
-                $"--port-max={PlatformPorts.RtpPortMax.ToString(CultureInfo.InvariantCulture)}")
-            .WithNgEndpoint();
-    }
-
-    private static IResourceBuilder<T> WithNgEndpoint<T>(this IResourceBuilder<T> builder)
+    /// <summary>
+    /// The <c>ng</c> endpoint RTPEngine listens on (UDP, <see cref="PlatformPorts.RtpEngineNg"/>): not proxied, since
+    /// Aspire's proxy is TCP-only and the proxy must reach the port RTPEngine really binds.
+    /// </summary>
+    public static IResourceBuilder<T> WithRtpEngineNgEndpoint<T>(this IResourceBuilder<T> builder)
         where T : IResourceWithEndpoints =>
         builder.WithEndpoint(
             port: PlatformPorts.RtpEngineNg,
@@ -59,4 +43,27 @@ internal static class RtpEngineHostingExtensions
             name: PlatformEndpoints.Ng,
             isProxied: false,
             protocol: ProtocolType.Udp);
+
+    /// <summary>
+    /// Tells the agent how to launch RTPEngine on this machine: the binary found on PATH, both interfaces on loopback,
+    /// the ng address and the platform's RTP port range. Without the binary the AppHost says so once at start; the
+    /// agent runs anyway and reports unhealthy.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithLocalRtpEngine(this IResourceBuilder<ProjectResource> agent)
+    {
+        agent.WithEnvironment(NgEndpointVariable, NgAddress)
+            .WithEnvironment(ExternalAddressVariable, PlatformPorts.LoopbackAddress)
+            .WithEnvironment(InternalAddressVariable, PlatformPorts.LoopbackAddress)
+            .WithEnvironment(PortMinVariable, PlatformPorts.RtpPortMin.ToString(CultureInfo.InvariantCulture))
+            .WithEnvironment(PortMaxVariable, PlatformPorts.RtpPortMax.ToString(CultureInfo.InvariantCulture));
+
+        if (LocalExecutables.FindOnPath(Command) is { } command)
+        {
+            return agent.WithEnvironment(ExecutableVariable, command);
+        }
+        agent.ApplicationBuilder.LogAtStartup(LogLevel.Warning,
+            $"'{Command}' is not on PATH: '{agent.Resource.Name}' runs without RTPEngine and reports unhealthy. " +
+            $"Install it with scripts/install-deps.sh (Debian package {Package}).");
+        return agent;
+    }
 }

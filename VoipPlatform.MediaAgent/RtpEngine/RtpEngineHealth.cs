@@ -1,27 +1,20 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-
 namespace VoipPlatform.MediaAgent.RtpEngine;
 
-/// <summary>Outcome of the latest ping, shared by the pinger and the health check.</summary>
+/// <summary>Outcome of the latest ng ping, shared by the pinger and the health check.</summary>
 public sealed class RtpEngineHealth(TimeProvider timeProvider)
 {
     private volatile Snapshot _last = new(Ok: false, Detail: "no ping yet", At: timeProvider.GetUtcNow());
 
+    /// <summary>Records a ping's outcome: null for a <c>pong</c>, else why it failed.</summary>
     public void Record(string? error) =>
         _last = new(Ok: error is null, Detail: error ?? "pong", At: timeProvider.GetUtcNow());
 
+    /// <summary>The latest outcome.</summary>
     public Snapshot Last => _last;
 
+    /// <summary>One ping outcome.</summary>
+    /// <param name="Ok">True when RTPEngine answered <c>pong</c>.</param>
+    /// <param name="Detail"><c>pong</c>, or why the ping failed.</param>
+    /// <param name="At">When the outcome was recorded.</param>
     public sealed record Snapshot(bool Ok, string Detail, DateTimeOffset At);
-}
-
-/// <summary>Healthy only while the last ping to RTPEngine succeeded.</summary>
-public sealed class RtpEngineHealthCheck(RtpEngineHealth health) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var last = health.Last;
-        var description = $"rtpengine ping at {last.At:O}: {last.Detail}";
-        return Task.FromResult(last.Ok ? HealthCheckResult.Healthy(description) : HealthCheckResult.Unhealthy(description));
-    }
 }

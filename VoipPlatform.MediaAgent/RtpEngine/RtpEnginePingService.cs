@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using VoipPlatform.RtpEngine.Ng;
 
@@ -12,24 +13,24 @@ public sealed partial class RtpEnginePingService(
     TimeProvider timeProvider,
     ILogger<RtpEnginePingService> logger) : BackgroundService
 {
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        var endpoint = IPEndPoint.Parse(settings.NgEndpoint);
-        using var timer = new PeriodicTimer(settings.PingInterval, timeProvider);
+        using var timer = new PeriodicTimer(options.Value.PingInterval, timeProvider);
         do
         {
             var error = await PingAsync(stoppingToken);
             var wasOk = health.Last.Ok;
+            var lastDetail = health.Last.Detail;
             health.Record(error);
             // Log transitions only: a ping every few seconds would flood the logs.
             if (error is null && !wasOk)
             {
-                LogReachable(endpoint);
+                LogReachable(client.Endpoint);
             }
-            else if (error is not null && (wasOk || health.Last.Detail != error))
+            else if (error is not null && (wasOk || lastDetail != error))
             {
-                LogUnreachable(endpoint, error);
+                LogUnreachable(client.Endpoint, error);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -50,6 +51,11 @@ public sealed partial class RtpEnginePingService(
         catch (NgErrorException ex)
         {
             return $"error reply: {ex.Reason}";
+        }
+        catch (SocketException ex)
+        {
+            // The kernel's ICMP "port unreachable" for an earlier datagram: nothing listens on the ng port (yet).
+            return $"ng port closed ({ex.SocketErrorCode})";
         }
     }
 
