@@ -32,11 +32,12 @@ var router = builder.AddRouter("router", PlatformPorts.RouterSip, applayer, redi
 var router2 = builder.AddRouter("router2", PlatformPorts.RouterSip2, applayer, redis, nonceSecret, asterisk)
     .WithConsulRegistration(consul, ConsulServiceNames.Router, PlatformEndpoints.Sip);
 
-// Edge proxy: the only SIP ingress, forwards to the routers.
+// Edge proxy: the only SIP ingress, forwards to the routers, anchors call media in RTPEngine.
 builder.AddProject<Projects.VoipPlatform_Proxy>("proxy")
     .WithSipEndpoint(PlatformPorts.ProxySip)
     .WithRouters(router, router2)
     .WithRoutersFromConsul(consul)
+    .WithMediaBridging(mediaagent)
     .WithConsulRegistration(consul, ConsulServiceNames.Proxy, PlatformEndpoints.Sip)
     .WithHttpHealthCheck("/health");
 

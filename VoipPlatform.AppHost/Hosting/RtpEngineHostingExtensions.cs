@@ -22,6 +22,9 @@ internal static class RtpEngineHostingExtensions
     private const string PortMinVariable = "MediaAgent__RtpEngine__UserspacePortMin";
     private const string PortMaxVariable = "MediaAgent__RtpEngine__UserspacePortMax";
 
+    /// <summary>True when the <c>rtpengine</c> binary is on PATH, so a local run has a media relay.</summary>
+    public static bool IsInstalled => LocalExecutables.FindOnPath(Command) is not null;
+
     /// <summary>Where RTPEngine takes ng commands on this machine: the agent's <c>ng</c> endpoint.</summary>
     public static string NgAddress { get; } =
         $"{PlatformPorts.LoopbackAddress}:{PlatformPorts.RtpEngineNg.ToString(CultureInfo.InvariantCulture)}";

@@ -43,7 +43,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     ];
 
     /// <summary>Resources every platform test can rely on once the fixture is up.</summary>
-    private static readonly string[] RequiredResources = ["redis", "applayer", "router", "router2", "proxy"];
+    // The media agent too: with RTPEngine up, the proxy bridges every call's SDP through it.
+    private static readonly string[] RequiredResources = ["redis", "applayer", "mediaagent", "router", "router2", "proxy"];
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 

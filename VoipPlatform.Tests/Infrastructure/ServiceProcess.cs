@@ -32,7 +32,15 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> environment)
     {
         string assembly = Path.Combine(SolutionDirectory(), $"VoipPlatform.{project}", "bin", Configuration(), "net10.0", $"VoipPlatform.{project}.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            // Its own directory is its content root: the appsettings.json there is the service's, not whichever
+            // project's copy landed last in the test output.
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+        };
         info.ArgumentList.Add(assembly);
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
