@@ -19,9 +19,11 @@ public sealed class EdgeRequestRouter(RouterSet routers, MediaBridge? media = nu
     /// <inheritdoc />
     public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context)
     {
+        // Without media bridging only requests routed to this hop need to know whether a router sent them: the
+        // check parses the top Via, which every other request can skip.
+        if (media is null) return Route(request, context, context.RoutedToSelf && CameFromRouter(request, context.Source));
         bool fromRouter = CameFromRouter(request, context.Source);
         ValueTask<RoutingDecision> decision = Route(request, context, fromRouter);
-        if (media is null) return decision;
         return fromRouter
             ? decision.IsCompletedSuccessfully ? media.FromRouter(request, decision.Result) : decision
             : media.FromOutsideAsync(request, context, decision);
