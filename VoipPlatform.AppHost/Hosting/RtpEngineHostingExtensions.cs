@@ -21,6 +21,13 @@ internal static class RtpEngineHostingExtensions
     private const string InternalAddressVariable = "MediaAgent__RtpEngine__InternalInterface__Address";
     private const string PortMinVariable = "MediaAgent__RtpEngine__UserspacePortMin";
     private const string PortMaxVariable = "MediaAgent__RtpEngine__UserspacePortMax";
+    private const string FirstExtraArgumentVariable = "MediaAgent__RtpEngine__ExtraArguments__0";
+
+    /// <summary>
+    /// Locally a deleted session disappears at once, so session lists and the agent's drain reflect the calls that are
+    /// up; RTPEngine's default (kept 30 s for late packets) stays for deployments.
+    /// </summary>
+    private const string NoDeleteDelay = "--delete-delay=0";
 
     /// <summary>True when the <c>rtpengine</c> binary is on PATH, so a local run has a media relay.</summary>
     public static bool IsInstalled => LocalExecutables.FindOnPath(Command) is not null;
@@ -58,7 +65,8 @@ internal static class RtpEngineHostingExtensions
             .WithEnvironment(ExternalAddressVariable, PlatformPorts.LoopbackAddress)
             .WithEnvironment(InternalAddressVariable, PlatformPorts.LoopbackAddress)
             .WithEnvironment(PortMinVariable, PlatformPorts.RtpPortMin.ToString(CultureInfo.InvariantCulture))
-            .WithEnvironment(PortMaxVariable, PlatformPorts.RtpPortMax.ToString(CultureInfo.InvariantCulture));
+            .WithEnvironment(PortMaxVariable, PlatformPorts.RtpPortMax.ToString(CultureInfo.InvariantCulture))
+            .WithEnvironment(FirstExtraArgumentVariable, NoDeleteDelay);
 
         if (LocalExecutables.FindOnPath(Command) is { } command)
         {
