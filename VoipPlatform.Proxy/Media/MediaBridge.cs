@@ -75,7 +75,7 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
             try
             {
                 byte[]? body = sdp is null ? null : Encoding.UTF8.GetBytes(await client.OfferAsync(callId, fromTag, sdp, _flags.Offer(source, toTag)));
-                var session = new MediaSession(client, _flags, callId, fromTag, source, initial, lateOffer: sdp is null, logger);
+                var session = new MediaSession(client, _flags, callId, fromTag, initial, lateOffer: sdp is null, logger);
                 return decision.WithMedia(body, initial ? MediaNodeParameter.Format(candidate.EndPoint) : null, session);
             }
             catch (Exception ex) when (ex is NgTimeoutException or NgErrorException or System.Net.Sockets.SocketException)

@@ -12,7 +12,10 @@ internal sealed class MediaFlags(MediaOptions options)
     /// For an offer from outside: origin and session-connection rewritten to the relay, ICE removed toward the inside,
     /// the SIP source as the media source unless trusted, the configured direction.
     /// </summary>
-    public Dictionary<string, BValue> Offer(IPAddress source, string? toTag)
+    /// <param name="source">Where the SDP's sender sent its SIP from, when this hop saw it (a request from outside);
+    /// null for an SDP that came back in a response, whose sender this hop never saw.</param>
+    /// <param name="toTag">The other party's tag, for an offer inside a dialog.</param>
+    public Dictionary<string, BValue> Offer(IPAddress? source, string? toTag)
     {
         Dictionary<string, BValue> flags = Common(source);
         flags["ICE"] = "remove";
@@ -21,18 +24,18 @@ internal sealed class MediaFlags(MediaOptions options)
         return flags;
     }
 
-    /// <summary>For an answer from outside, or one going back out.</summary>
-    public Dictionary<string, BValue> Answer(IPAddress source) => Common(source);
+    /// <summary>For an answer; <paramref name="source"/> as for <see cref="Offer"/>.</summary>
+    public Dictionary<string, BValue> Answer(IPAddress? source) => Common(source);
 
-    private Dictionary<string, BValue> Common(IPAddress source)
+    private Dictionary<string, BValue> Common(IPAddress? source)
     {
+        var flags = new Dictionary<string, BValue> { ["replace"] = List("origin", "session-connection") };
+        // Without a SIP source RTPEngine keeps its default: the SDP's address until RTP arrives, then where it comes from.
+        if (source is null) return flags;
         bool trusted = _trusted.Any(network => network.Contains(source));
-        return new Dictionary<string, BValue>
-        {
-            ["replace"] = List("origin", "session-connection"),
-            ["flags"] = List(trusted ? "trust-address" : "SIP-source-address"),
-            ["received-from"] = List(source.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IP6" : "IP4", source.ToString()),
-        };
+        flags["flags"] = List(trusted ? "trust-address" : "SIP-source-address");
+        flags["received-from"] = List(source.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IP6" : "IP4", source.ToString());
+        return flags;
     }
 
     private static BList List(params string[] items) => new(items.Select(item => (BValue)item).ToArray());

@@ -13,7 +13,7 @@ namespace VoipPlatform.Proxy.Media;
 /// an SDP in a 18x/2xx is answered through RTPEngine (or, after an INVITE without SDP, offered: a late offer whose
 /// answer comes in the ACK), and a failed initial INVITE (error, timeout, CANCEL's 487) deletes the session.
 /// </summary>
-internal sealed class MediaSession(NgClient node, MediaFlags flags, string callId, string offererTag, IPAddress source, bool initial, bool lateOffer,
+internal sealed class MediaSession(NgClient node, MediaFlags flags, string callId, string offererTag, bool initial, bool lateOffer,
     ILogger logger) : IResponseRewriter
 {
     /// <inheritdoc />
@@ -29,8 +29,8 @@ internal sealed class MediaSession(NgClient node, MediaFlags flags, string callI
         {
             string rewritten = lateOffer
                 // The callee offers in its 200; the caller's answer will come in the ACK.
-                ? await node.OfferAsync(callId, answererTag, sdp, flags.Offer(source, offererTag))
-                : await node.AnswerAsync(callId, offererTag, answererTag, sdp, flags.Answer(source));
+                ? await node.OfferAsync(callId, answererTag, sdp, flags.Offer(source: null, offererTag))
+                : await node.AnswerAsync(callId, offererTag, answererTag, sdp, flags.Answer(source: null));
             return Encoding.UTF8.GetBytes(rewritten);
         }
         catch (Exception ex) when (ex is NgTimeoutException or NgErrorException or System.Net.Sockets.SocketException)

@@ -72,6 +72,24 @@ public sealed class MediaBridgingTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_late_offer_call_gets_the_relay_in_the_offer_of_its_200_and_in_the_answer_of_its_ack()
+    {
+        await using var ng = new NgClient(PlatformNg);
+        SippPhone caller = await SippPhone.CreateAsync(platform), callee = await SippPhone.CreateAsync(platform);
+        AssertAllSucceeded(await callee.RegisterAsync(), "register");
+
+        // Each side fails the call unless the SDP it gets names RTPEngine: the caller in the 200, the callee in the ACK.
+        await using var uas = callee.Answer(SippScenarios.LateOfferCallee(PlatformRelayPorts));
+        await Task.Delay(300);
+        await using var call = caller.Call(callee.User, holdMilliseconds: 1000, scenario: SippScenarios.LateOfferCall(PlatformRelayPorts));
+        string callId = $"1-{call.ProcessId}@127.0.0.1";
+
+        AssertAllSucceeded(await call.WaitAsync(TimeSpan.FromSeconds(30)), "caller");
+        AssertAllSucceeded(await uas.WaitAsync(TimeSpan.FromSeconds(30)), "callee");
+        Assert.DoesNotContain(callId, await ng.ListAsync());
+    }
+
+    [Fact]
     public async Task With_rtpengine_unreachable_a_new_call_fails_with_503_at_once_instead_of_going_through_without_media()
     {
         int edgePort = FreeSipPort.Next();

@@ -38,6 +38,12 @@ public static class SippScenarios
     /// <summary>An authenticated call that sends G.711 RTP once it is up.</summary>
     public static string AuthenticatedCallWithRtp() => Write("uac-authenticated-call-rtp.xml", []);
 
+    /// <summary>An authenticated call whose INVITEs carry no SDP, failing unless the 200's offer port matches <paramref name="relayPortRegex"/>; the ACK answers.</summary>
+    public static string LateOfferCall(string relayPortRegex) => Write("uac-late-offer-call.xml", new() { ["RELAY_PORT_REGEX"] = relayPortRegex });
+
+    /// <summary>A late-offer callee (offers in its 200) that fails the call unless the ACK's answer port matches <paramref name="relayPortRegex"/>.</summary>
+    public static string LateOfferCallee(string relayPortRegex) => Write("uas-late-offer.xml", new() { ["MEDIA_PORT_REGEX"] = relayPortRegex });
+
     /// <summary>A callee that fails the call unless its INVITE's SDP port matches <paramref name="relayPortRegex"/> (the media relay's range).</summary>
     public static string MediaCallee(string relayPortRegex) => Write("uas-media.xml", new() { ["MEDIA_PORT_REGEX"] = relayPortRegex });
 
