@@ -86,8 +86,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public int ExitCode => _process.ExitCode;
-
     /// <summary>SIGKILL, as a crashed or OOM-killed replica.</summary>
     public async Task KillAsync()
     {
