@@ -16,12 +16,15 @@ public sealed class MediaBridgingTests(PlatformFixture platform)
     private static void AssertAllSucceeded(SippResult result, string what) =>
         Assert.True(result is { ExitCode: 0, FailedCalls: 0, SuccessfulCalls: 1 }, $"{what}: {result}");
 
-    private Task<ServiceProcess> StartEdgeAsync(int port, params IPEndPoint[] mediaNodes)
+    private Task<ServiceProcess> StartEdgeAsync(int port, params IPEndPoint[] mediaNodes) =>
+        StartEdgeAsync(port, platform.SipEndPoint("router"), mediaNodes);
+
+    private static Task<ServiceProcess> StartEdgeAsync(int port, IPEndPoint router, params IPEndPoint[] mediaNodes)
     {
         var environment = new Dictionary<string, string>
         {
             ["Sip__Port"] = port.ToString(),
-            ["Proxy__Routers__0"] = platform.SipEndPoint("router").ToString(),
+            ["Proxy__Routers__0"] = router.ToString(),
             ["Proxy__Media__Enabled"] = "true",
             ["Proxy__Media__CommandTimeout"] = "00:00:00.300",
         };
@@ -90,15 +93,41 @@ public sealed class MediaBridgingTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task With_one_of_two_media_nodes_dead_every_new_call_is_offered_on_the_live_one()
+    {
+        await using var live = await RtpEngineProcess.StartAsync();
+        var dead = new IPEndPoint(IPAddress.Loopback, FreeSipPort.Next());
+        using var router = new UdpPeer(); // where the edge sends new calls; it only has to receive them
+        int edgePort = FreeSipPort.Next();
+        await using var edge = await StartEdgeAsync(edgePort, router.EndPoint, dead, live.NgEndPoint);
+        using var phone = new UdpPeer();
+
+        // Calls spread over both nodes by Call-ID: those that meet the dead one first move on to the live one.
+        for (int call = 0; call < 6; call++)
+        {
+            phone.Send(InviteWithSdp(phone), new IPEndPoint(IPAddress.Loopback, edgePort));
+            string? forwarded = await router.ReceiveUntilAsync("INVITE", TimeSpan.FromSeconds(5));
+            Assert.True(forwarded is not null, $"call {call} never reached the router; edge log:\n{edge.Output}");
+            Assert.Matches($@"m=audio {live.PortMin / 100}[0-9][0-9] ", forwarded);
+        }
+    }
+
+    private static string InviteWithSdp(UdpPeer phone)
+    {
+        const string sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n";
+        return SipRequests.Invite(phone.EndPoint, PlatformFixture.Domain)
+            .Replace("Content-Length: 0", $"Content-Type: application/sdp\r\nContent-Length: {sdp.Length}")
+            .TrimEnd('\r', '\n') + "\r\n\r\n" + sdp;
+    }
+
+    [Fact]
     public async Task With_rtpengine_unreachable_a_new_call_fails_with_503_at_once_instead_of_going_through_without_media()
     {
         int edgePort = FreeSipPort.Next();
         await using var edge = await StartEdgeAsync(edgePort, new IPEndPoint(IPAddress.Loopback, FreeSipPort.Next())); // nothing listens there
         using var phone = new UdpPeer();
-        string invite = SipRequests.Invite(phone.EndPoint, PlatformFixture.Domain).Replace("Content-Length: 0", "Content-Type: application/sdp\r\nContent-Length: 75")
-            .TrimEnd('\r', '\n') + "\r\n\r\nv=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n";
         var started = System.Diagnostics.Stopwatch.StartNew();
-        phone.Send(invite, new IPEndPoint(IPAddress.Loopback, edgePort));
+        phone.Send(InviteWithSdp(phone), new IPEndPoint(IPAddress.Loopback, edgePort));
         string? final = await phone.ReceiveUntilAsync("SIP/2.0 5", TimeSpan.FromSeconds(5));
         Assert.True(final is not null, $"no 5xx; edge log:\n{edge.Output}");
         Assert.StartsWith("SIP/2.0 503 Media relay unavailable", final);
