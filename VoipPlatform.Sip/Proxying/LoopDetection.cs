@@ -5,11 +5,17 @@ namespace VoipPlatform.Sip.Proxying;
 
 /// <summary>
 /// Loop detection (RFC 3261 sections 16.3 step 4 and 16.6 step 8). The branch this hop writes starts with a hash of
-/// what identifies the request as forwarded: Request-URI, To and From tags, Call-ID, CSeq number, Proxy-Require, and
-/// the Via it received on top. A request that comes back carrying this hop's Via is a loop when that hash, computed
-/// again with the Via just below ours, is unchanged; when something changed (typically the Request-URI, after a
-/// router replaced it with a registered Contact) it is a spiral, and spirals are fine.
+/// what identifies the request as forwarded: Request-URI, To and From tags, Call-ID, CSeq number, Proxy-Require, the
+/// Route set it arrived with, and the branch of the Via it received on top. A request that comes back carrying this
+/// hop's Via is a loop when that hash, computed again with the branch just below ours, is unchanged; when something
+/// changed it is a spiral, and spirals are fine: a new call comes back with a new Request-URI (a router replaced it
+/// with a registered Contact), a request inside a dialog with fewer Route entries (each hop it passed took its own).
 /// </summary>
+/// <remarks>
+/// Only the branch of the received Via counts, not the whole entry: this hop adds <c>received</c>/<c>rport</c> to it
+/// on the way, and the RFC's "topmost Via" of a request that comes back is the previous hop's, so neither would ever
+/// match.
+/// </remarks>
 internal static class LoopDetection
 {
     /// <summary>Hex digits of the loop hash at the start of a branch, after the magic cookie and "vp".</summary>
@@ -18,7 +24,7 @@ internal static class LoopDetection
     /// <summary>Where the hash starts in a branch this hop wrote.</summary>
     public const int HashOffset = 7 + 2;
 
-    /// <summary>The hash of <paramref name="request"/> as forwarded with <paramref name="receivedTopVia"/> on top below ours.</summary>
+    /// <summary>The hash of <paramref name="request"/> as received with <paramref name="receivedTopVia"/> on top (below ours once forwarded).</summary>
     public static ulong Hash(SipMessage request, ReadOnlySpan<byte> receivedTopVia)
     {
         ulong hash = Fnv1a.Hash(request[request.RequestUri]);
@@ -28,10 +34,12 @@ internal static class LoopDetection
         Span<byte> number = stackalloc byte[20];
         request.CSeqNumber.TryFormat(number, out int written);
         hash = Fnv1a.Hash(number[..written], hash);
-        hash = Fnv1a.Hash(receivedTopVia, hash);
+        ViaValue via = ViaValue.Parse(receivedTopVia);
+        // An RFC 2543 client's Via has no branch: its whole entry stands in.
+        hash = Fnv1a.Hash(via.IsValid && !via.Branch.IsEmpty ? via.Branch : receivedTopVia, hash);
         foreach (ref readonly HeaderField header in request.Headers)
         {
-            if (header.Kind == HeaderKind.ProxyRequire) hash = Fnv1a.Hash(request[header.Value], hash);
+            if (header.Kind is HeaderKind.ProxyRequire or HeaderKind.Route) hash = Fnv1a.Hash(request[header.Value], hash);
         }
         return hash;
     }
