@@ -93,6 +93,26 @@ public sealed class MediaBridgingTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_reinvite_from_the_caller_and_an_update_from_the_callee_are_bridged_on_the_calls_node_from_either_side()
+    {
+        await using var ng = new NgClient(PlatformNg);
+        SippPhone caller = await SippPhone.CreateAsync(platform), callee = await SippPhone.CreateAsync(platform);
+        AssertAllSucceeded(await callee.RegisterAsync(), "register");
+
+        // Each side fails the call unless every SDP it gets names RTPEngine and carries the direction just negotiated:
+        // the caller's hold reaches the callee through the edge's own entry, the callee's UPDATE through the entry the
+        // edge wrote on the call's way out, both naming the node.
+        await using var uas = callee.Answer(SippScenarios.ReInviteCallee(PlatformRelayPorts));
+        await Task.Delay(300);
+        await using var call = caller.Call(callee.User, holdMilliseconds: 500, scenario: SippScenarios.ReInviteCall(PlatformRelayPorts));
+        string callId = $"1-{call.ProcessId}@127.0.0.1";
+
+        AssertAllSucceeded(await call.WaitAsync(TimeSpan.FromSeconds(30)), "caller");
+        AssertAllSucceeded(await uas.WaitAsync(TimeSpan.FromSeconds(30)), "callee");
+        Assert.DoesNotContain(callId, await ng.ListAsync());
+    }
+
+    [Fact]
     public async Task With_one_of_two_media_nodes_dead_every_new_call_is_offered_on_the_live_one()
     {
         await using var live = await RtpEngineProcess.StartAsync();

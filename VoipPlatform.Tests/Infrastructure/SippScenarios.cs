@@ -47,6 +47,15 @@ public static class SippScenarios
     /// <summary>A callee that fails the call unless its INVITE's SDP port matches <paramref name="relayPortRegex"/> (the media relay's range).</summary>
     public static string MediaCallee(string relayPortRegex) => Write("uas-media.xml", new() { ["MEDIA_PORT_REGEX"] = relayPortRegex });
 
+    /// <summary>
+    /// An authenticated call that holds with a re-INVITE and receives an UPDATE, failing unless every SDP it receives
+    /// names a port matching <paramref name="relayPortRegex"/> and answers its offer.
+    /// </summary>
+    public static string ReInviteCall(string relayPortRegex) => Write("uac-reinvite-call.xml", new() { ["RELAY_PORT_REGEX"] = relayPortRegex });
+
+    /// <summary>The callee of <see cref="ReInviteCall"/>: checks the relay in the INVITE, the re-INVITE and the answer to its own UPDATE.</summary>
+    public static string ReInviteCallee(string relayPortRegex) => Write("uas-reinvite.xml", new() { ["MEDIA_PORT_REGEX"] = relayPortRegex });
+
     private static string Write(string name, Dictionary<string, string> values)
     {
         string text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Scenarios", name));
