@@ -11,42 +11,55 @@ using VoipPlatform.Sip.Proxying;
 namespace VoipPlatform.Proxy.Media;
 
 /// <summary>
-/// Bridges the media of calls through RTPEngine at the edge. Only requests that enter from outside are touched (a call
-/// between two users passes the edge twice, and is bridged once): an INVITE, re-INVITE or UPDATE with SDP is offered
-/// (a new call on a node chosen by weight, recorded in the Record-Route; a re-INVITE on the node its Route names),
-/// the answer comes back through <see cref="MediaSession"/>, an ACK with SDP answers a late offer, a BYE deletes. A
-/// new call whose offer no node takes fails with 503, not a call without media.
+/// Bridges the media of calls through RTPEngine at the edge, once per call: a call between two users passes the edge
+/// twice and is bridged on its way in; a call from the inside (an application server) out to a phone is bridged on its
+/// way out. An INVITE, re-INVITE or UPDATE with SDP is offered (a new call on a node chosen by weight, recorded in the
+/// Record-Route; later offers on the node its Route names), the answer comes back through <see cref="MediaSession"/>,
+/// an ACK with SDP answers a late offer, a BYE deletes. A new call whose offer no node takes fails with 503, not a call
+/// without media.
 /// </summary>
 public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options, ILogger<MediaBridge> logger)
 {
     private readonly MediaFlags _flags = new(options.Value);
 
     /// <summary>Adds the media handling to <paramref name="decision"/> for a request that came from outside.</summary>
-    public ValueTask<RoutingDecision> FromOutsideAsync(SipMessage request, RoutingContext context, ValueTask<RoutingDecision> decision)
+    public ValueTask<RoutingDecision> FromOutsideAsync(SipMessage request, RoutingContext context, ValueTask<RoutingDecision> decision) =>
+        Bridge(request, decision, context.Source.Address, MediaDirection.Inbound);
+
+    /// <summary>
+    /// Adds the media handling to <paramref name="decision"/> for a request a router sent. A new call bridged on its
+    /// way in only gets the node repeated in this hop's Record-Route, so in-dialog requests from the callee's side find
+    /// it too; a new call from the inside is bridged here, inside to outside; inside a dialog, a request is bridged
+    /// only when its call was bridged on its way out (<c>vp-mo</c> in this hop's Route entry).
+    /// </summary>
+    public ValueTask<RoutingDecision> FromRouterAsync(SipMessage request, ValueTask<RoutingDecision> decision)
+    {
+        if (request.Method == SipMethod.Invite && request.ToTag.IsEmpty)
+        {
+            return NodeIn(request, HeaderKind.RecordRoute, anyEntry: true) is { } node
+                ? WithNodeAsync(decision, MediaNodeParameter.Format(node))
+                : Bridge(request, decision, source: null, MediaDirection.Outbound); // the inside's SDP is trusted
+        }
+        return TopRouteBridgedOutbound(request) ? Bridge(request, decision, source: null, MediaDirection.Outbound) : decision;
+    }
+
+    private ValueTask<RoutingDecision> Bridge(SipMessage request, ValueTask<RoutingDecision> decision, IPAddress? source, MediaDirection direction)
     {
         bool hasSdp = !request.Body.IsEmpty;
         return request.Method switch
         {
-            SipMethod.Invite or SipMethod.Other when request.Method == SipMethod.Invite || IsUpdate(request) => OfferAsync(request, context, decision, hasSdp),
-            SipMethod.Ack when hasSdp && !request.ToTag.IsEmpty => AnswerLateOfferAsync(request, context, decision),
+            SipMethod.Invite or SipMethod.Other when request.Method == SipMethod.Invite || IsUpdate(request) => OfferAsync(request, decision, source, direction, hasSdp),
+            SipMethod.Ack when hasSdp && !request.ToTag.IsEmpty => AnswerLateOfferAsync(request, source, decision),
             SipMethod.Bye => Delete(request, decision),
             _ => decision,
         };
     }
 
-    /// <summary>
-    /// For a new call the edge relays from a router (its second pass, toward the callee): the SDP was bridged on the
-    /// first pass; this hop's Record-Route only repeats the media node, so in-dialog requests from the callee's side
-    /// find it too.
-    /// </summary>
-    public RoutingDecision FromRouter(SipMessage request, RoutingDecision decision)
-    {
-        if (request.Method != SipMethod.Invite || !request.ToTag.IsEmpty) return decision;
-        IPEndPoint? node = NodeIn(request, HeaderKind.RecordRoute, anyEntry: true);
-        return node is null ? decision : decision.WithMedia(null, MediaNodeParameter.Format(node), null);
-    }
+    private static async ValueTask<RoutingDecision> WithNodeAsync(ValueTask<RoutingDecision> pending, string recordRouteParameter) =>
+        (await pending).WithMedia(null, recordRouteParameter, null);
 
-    private async ValueTask<RoutingDecision> OfferAsync(SipMessage request, RoutingContext context, ValueTask<RoutingDecision> pending, bool hasSdp)
+    private async ValueTask<RoutingDecision> OfferAsync(SipMessage request, ValueTask<RoutingDecision> pending, IPAddress? source,
+        MediaDirection direction, bool hasSdp)
     {
         RoutingDecision decision = await pending;
         if (decision.Destination is null && decision.Plan is null) return decision; // answered here: nothing to bridge
@@ -54,7 +67,6 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
         string callId = Encoding.ASCII.GetString(request.CallId);
         string fromTag = Encoding.ASCII.GetString(request.FromTag);
         string? toTag = initial ? null : Encoding.ASCII.GetString(request.ToTag);
-        IPAddress source = context.Source.Address;
 
         NextHopTarget[] candidates;
         if (initial)
@@ -66,6 +78,7 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
             // The call's node, from this hop's Route entry; a dialog bridged by no node stays unbridged.
             if (NodeIn(request, HeaderKind.Route, anyEntry: false) is not { } node) return decision;
             candidates = [new NextHopTarget(node.ToString(), node, 0, 0)];
+            direction = MediaDirection.Unchanged;
         }
 
         string? sdp = hasSdp ? Encoding.UTF8.GetString(request[request.Body]) : null;
@@ -74,9 +87,12 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
             NgClient client = nodes.Client(candidate.EndPoint);
             try
             {
-                byte[]? body = sdp is null ? null : Encoding.UTF8.GetBytes(await client.OfferAsync(callId, fromTag, sdp, _flags.Offer(source, toTag)));
-                var session = new MediaSession(client, _flags, callId, fromTag, initial, lateOffer: sdp is null, logger);
-                return decision.WithMedia(body, initial ? MediaNodeParameter.Format(candidate.EndPoint) : null, session);
+                byte[]? body = sdp is null ? null : Encoding.UTF8.GetBytes(await client.OfferAsync(callId, fromTag, sdp, _flags.Offer(source, toTag, direction)));
+                MediaDirection? lateOffer = sdp is not null ? null
+                    : direction switch { MediaDirection.Inbound => MediaDirection.Outbound, MediaDirection.Outbound => MediaDirection.Inbound, _ => direction };
+                var session = new MediaSession(client, _flags, callId, fromTag, initial, lateOffer, logger);
+                string? recordRoute = initial ? MediaNodeParameter.Format(candidate.EndPoint, outbound: direction == MediaDirection.Outbound) : null;
+                return decision.WithMedia(body, recordRoute, session);
             }
             catch (Exception ex) when (ex is NgTimeoutException or NgErrorException or System.Net.Sockets.SocketException)
             {
@@ -93,7 +109,7 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
         return RoutingDecision.Reject(SipStatus.ServiceUnavailable, "Media relay unavailable");
     }
 
-    private async ValueTask<RoutingDecision> AnswerLateOfferAsync(SipMessage request, RoutingContext context, ValueTask<RoutingDecision> pending)
+    private async ValueTask<RoutingDecision> AnswerLateOfferAsync(SipMessage request, IPAddress? source, ValueTask<RoutingDecision> pending)
     {
         RoutingDecision decision = await pending;
         if (NodeIn(request, HeaderKind.Route, anyEntry: false) is not { } node) return decision;
@@ -102,7 +118,7 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
         {
             // The callee offered in its 200 (from-tag: the callee's); this ACK from the caller answers.
             string sdp = await nodes.Client(node).AnswerAsync(callId, Encoding.ASCII.GetString(request.ToTag), Encoding.ASCII.GetString(request.FromTag),
-                Encoding.UTF8.GetString(request[request.Body]), _flags.Answer(context.Source.Address));
+                Encoding.UTF8.GetString(request[request.Body]), _flags.Answer(source));
             return decision.WithMedia(Encoding.UTF8.GetBytes(sdp), null, null);
         }
         catch (Exception ex) when (ex is NgTimeoutException or NgErrorException or System.Net.Sockets.SocketException)
@@ -138,8 +154,8 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
     private static bool IsUpdate(SipMessage request) => request[request.MethodToken].SequenceEqual("UPDATE"u8);
 
     /// <summary>
-    /// The media node named by a <c>vp-m</c> parameter: in the topmost Route entry (this hop's, for an in-dialog
-    /// request), or in any Record-Route entry (only this platform's edge writes it).
+    /// The media node named by a <c>vp-m</c> or <c>vp-mo</c> parameter: in the topmost Route entry (this hop's, for an
+    /// in-dialog request), or in any Record-Route entry (only this platform's edge writes it).
     /// </summary>
     private static IPEndPoint? NodeIn(SipMessage request, HeaderKind kind, bool anyEntry)
     {
@@ -149,10 +165,29 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
             foreach (ReadOnlySpan<byte> element in new HeaderList(request[header.Value]))
             {
                 SipUri uri = SipUri.Parse(NameAddress.Parse(element).Uri);
-                if (uri.IsValid && MediaNodeParameter.TryParse(uri.Parameter(MediaNodeParameter.NameBytes), out IPEndPoint? node)) return node;
+                if (uri.IsValid && (MediaNodeParameter.TryParse(uri.Parameter(MediaNodeParameter.InboundName), out IPEndPoint? node)
+                                    || MediaNodeParameter.TryParse(uri.Parameter(MediaNodeParameter.OutboundName), out node)))
+                {
+                    return node;
+                }
                 if (!anyEntry) return null;
             }
         }
         return null;
+    }
+
+    /// <summary>True when this hop's Route entry (the topmost) belongs to a call bridged on its way out.</summary>
+    private static bool TopRouteBridgedOutbound(SipMessage request)
+    {
+        foreach (ref readonly HeaderField header in request.Headers)
+        {
+            if (header.Kind != HeaderKind.Route) continue;
+            foreach (ReadOnlySpan<byte> element in new HeaderList(request[header.Value]))
+            {
+                SipUri uri = SipUri.Parse(NameAddress.Parse(element).Uri);
+                return uri.IsValid && !uri.Parameter(MediaNodeParameter.OutboundName).IsEmpty;
+            }
+        }
+        return false;
     }
 }

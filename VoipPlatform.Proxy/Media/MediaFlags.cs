@@ -7,19 +7,27 @@ namespace VoipPlatform.Proxy.Media;
 internal sealed class MediaFlags(MediaOptions options)
 {
     private readonly IPNetwork[] _trusted = options.TrustedSources.Select(IPNetwork.Parse).ToArray();
+    private readonly string[] _outbound = options.OutboundDirection.Length > 0 ? options.OutboundDirection : options.InboundDirection.Reverse().ToArray();
 
     /// <summary>
-    /// For an offer from outside: origin and session-connection rewritten to the relay, ICE removed toward the inside,
-    /// the SIP source as the media source unless trusted, the configured direction.
+    /// For an offer: origin and session-connection rewritten to the relay, ICE removed, the SIP source as the media
+    /// source unless trusted, the configured direction.
     /// </summary>
-    /// <param name="source">Where the SDP's sender sent its SIP from, when this hop saw it (a request from outside);
-    /// null for an SDP that came back in a response, whose sender this hop never saw.</param>
+    /// <param name="source">Where the SDP's sender sent its SIP from, when this hop saw it come from outside; null for
+    /// an SDP from the inside (trusted) or one that came back in a response, whose sender this hop never saw.</param>
     /// <param name="toTag">The other party's tag, for an offer inside a dialog.</param>
-    public Dictionary<string, BValue> Offer(IPAddress? source, string? toTag)
+    /// <param name="direction">Which way the offer crosses the edge.</param>
+    public Dictionary<string, BValue> Offer(IPAddress? source, string? toTag, MediaDirection direction)
     {
         Dictionary<string, BValue> flags = Common(source);
         flags["ICE"] = "remove";
-        if (options.InboundDirection.Length > 0) flags["direction"] = List(options.InboundDirection);
+        string[] interfaces = direction switch
+        {
+            MediaDirection.Inbound => options.InboundDirection,
+            MediaDirection.Outbound => _outbound,
+            _ => [],
+        };
+        if (interfaces.Length > 0) flags["direction"] = List(interfaces);
         if (toTag is not null) flags["to-tag"] = toTag;
         return flags;
     }

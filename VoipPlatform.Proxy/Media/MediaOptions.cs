@@ -39,4 +39,11 @@ public sealed class MediaOptions
     /// <c>["external", "internal"]</c> with RTPEngine started with those interfaces); empty: RTPEngine's default interface.
     /// </summary>
     public string[] InboundDirection { get; set; } = [];
+
+    /// <summary>
+    /// RTPEngine interface names for offers leaving the platform (a call from an application server out to a phone,
+    /// or the offer a callee makes in its 200 after an INVITE without SDP); empty: <see cref="InboundDirection"/>
+    /// reversed.
+    /// </summary>
+    public string[] OutboundDirection { get; set; } = [];
 }

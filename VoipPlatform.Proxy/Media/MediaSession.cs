@@ -13,7 +13,9 @@ namespace VoipPlatform.Proxy.Media;
 /// an SDP in a 18x/2xx is answered through RTPEngine (or, after an INVITE without SDP, offered: a late offer whose
 /// answer comes in the ACK), and a failed initial INVITE (error, timeout, CANCEL's 487) deletes the session.
 /// </summary>
-internal sealed class MediaSession(NgClient node, MediaFlags flags, string callId, string offererTag, bool initial, bool lateOffer,
+/// <param name="lateOffer">For a request without SDP, the direction of the offer its 2xx brings; null when the request
+/// carried the offer.</param>
+internal sealed class MediaSession(NgClient node, MediaFlags flags, string callId, string offererTag, bool initial, MediaDirection? lateOffer,
     ILogger logger) : IResponseRewriter
 {
     /// <inheritdoc />
@@ -27,9 +29,9 @@ internal sealed class MediaSession(NgClient node, MediaFlags flags, string callI
         string answererTag = Encoding.ASCII.GetString(response.ToTag);
         try
         {
-            string rewritten = lateOffer
+            string rewritten = lateOffer is { } direction
                 // The callee offers in its 200; the caller's answer will come in the ACK.
-                ? await node.OfferAsync(callId, answererTag, sdp, flags.Offer(source: null, offererTag))
+                ? await node.OfferAsync(callId, answererTag, sdp, flags.Offer(source: null, offererTag, direction))
                 : await node.AnswerAsync(callId, offererTag, answererTag, sdp, flags.Answer(source: null));
             return Encoding.UTF8.GetBytes(rewritten);
         }

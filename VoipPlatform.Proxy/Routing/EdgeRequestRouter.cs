@@ -24,9 +24,7 @@ public sealed class EdgeRequestRouter(RouterSet routers, MediaBridge? media = nu
         if (media is null) return Route(request, context, context.RoutedToSelf && CameFromRouter(request, context.Source));
         bool fromRouter = CameFromRouter(request, context.Source);
         ValueTask<RoutingDecision> decision = Route(request, context, fromRouter);
-        return fromRouter
-            ? decision.IsCompletedSuccessfully ? media.FromRouter(request, decision.Result) : decision
-            : media.FromOutsideAsync(request, context, decision);
+        return fromRouter ? media.FromRouterAsync(request, decision) : media.FromOutsideAsync(request, context, decision);
     }
 
     private ValueTask<RoutingDecision> Route(SipMessage request, RoutingContext context, bool fromRouter)

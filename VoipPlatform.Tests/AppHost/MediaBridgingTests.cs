@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using VoipPlatform.RtpEngine.Bencode;
 using VoipPlatform.RtpEngine.Ng;
 using VoipPlatform.Tests.Infrastructure;
@@ -19,9 +20,12 @@ public sealed class MediaBridgingTests(PlatformFixture platform)
     private Task<ServiceProcess> StartEdgeAsync(int port, params IPEndPoint[] mediaNodes) =>
         StartEdgeAsync(port, platform.SipEndPoint("router"), mediaNodes);
 
-    private static Task<ServiceProcess> StartEdgeAsync(int port, IPEndPoint router, params IPEndPoint[] mediaNodes)
+    private static Task<ServiceProcess> StartEdgeAsync(int port, IPEndPoint router, params IPEndPoint[] mediaNodes) =>
+        StartEdgeAsync(port, router, mediaNodes, new Dictionary<string, string>());
+
+    private static Task<ServiceProcess> StartEdgeAsync(int port, IPEndPoint router, IPEndPoint[] mediaNodes, Dictionary<string, string> environment)
     {
-        var environment = new Dictionary<string, string>
+        environment = new Dictionary<string, string>(environment)
         {
             ["Sip__Port"] = port.ToString(),
             ["Proxy__Routers__0"] = router.ToString(),
@@ -132,12 +136,55 @@ public sealed class MediaBridgingTests(PlatformFixture platform)
         }
     }
 
-    private static string InviteWithSdp(UdpPeer phone)
+    private static string InviteWithSdp(UdpPeer phone) => WithSdp(SipRequests.Invite(phone.EndPoint, PlatformFixture.Domain), 7000);
+
+    /// <summary><paramref name="message"/> (with <c>Content-Length: 0</c>) carrying an SDP offer or answer of 127.0.0.1:<paramref name="port"/>.</summary>
+    private static string WithSdp(string message, int port)
     {
-        const string sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n";
-        return SipRequests.Invite(phone.EndPoint, PlatformFixture.Domain)
-            .Replace("Content-Length: 0", $"Content-Type: application/sdp\r\nContent-Length: {sdp.Length}")
+        string sdp = $"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {port} RTP/AVP 0\r\n";
+        return message.Replace("Content-Length: 0", $"Content-Type: application/sdp\r\nContent-Length: {sdp.Length}")
             .TrimEnd('\r', '\n') + "\r\n\r\n" + sdp;
+    }
+
+    [Fact]
+    public async Task Calls_entering_are_offered_outside_to_inside_calls_leaving_inside_to_outside_and_each_answer_the_other_way()
+    {
+        // Two RTPEngine interfaces on loopback: the inside on 127.0.0.1, the outside on 127.0.0.2. Each SDP names the
+        // interface that faces whoever receives it.
+        await using var engine = await RtpEngineProcess.StartAsync("internal/127.0.0.1", "external/127.0.0.2");
+        using var router = new UdpPeer();
+        using var phone = new UdpPeer();
+        int edgePort = FreeSipPort.Next();
+        var edge = new IPEndPoint(IPAddress.Loopback, edgePort);
+        await using var edgeProcess = await StartEdgeAsync(edgePort, router.EndPoint, [engine.NgEndPoint], new Dictionary<string, string>
+        {
+            ["Proxy__Media__InboundDirection__0"] = "external",
+            ["Proxy__Media__InboundDirection__1"] = "internal",
+        });
+        string relayed = $@"c=IN IP4 {{0}}\r\nt=0 0\r\nm=audio {engine.PortMin / 100}[0-9][0-9] ";
+
+        // Entering: a phone calls in; the router gets the inside address, the phone's answer the outside one.
+        phone.Send(InviteWithSdp(phone), edge);
+        string? toRouter = await router.ReceiveUntilAsync("INVITE", TimeSpan.FromSeconds(5));
+        Assert.True(toRouter is not null, $"the call never reached the router; edge log:\n{edgeProcess.Output}");
+        Assert.Matches(string.Format(relayed, @"127\.0\.0\.1"), toRouter);
+        router.Send(WithSdp(SipRequests.Answer(toRouter, "200 OK"), 8000), edge);
+        string? toPhone = await phone.ReceiveUntilAsync("SIP/2.0 200", TimeSpan.FromSeconds(5));
+        Assert.True(toPhone is not null, $"no 200 for the phone; edge log:\n{edgeProcess.Output}");
+        Assert.Matches(string.Format(relayed, @"127\.0\.0\.2"), toPhone);
+
+        // Leaving: the router sends a call from the inside (an application server's) out through the edge to the phone.
+        string outbound = WithSdp(SipRequests.Invite(router.EndPoint, PlatformFixture.Domain), 7002)
+            .Replace($"INVITE sip:bob@{PlatformFixture.Domain} SIP/2.0", $"INVITE sip:bob@{phone.EndPoint} SIP/2.0\r\nRoute: <sip:{edge};lr>");
+        router.Send(outbound, edge);
+        string? toCallee = await phone.ReceiveUntilAsync("INVITE", TimeSpan.FromSeconds(5));
+        Assert.True(toCallee is not null, $"the call never reached the phone; edge log:\n{edgeProcess.Output}");
+        Assert.Matches(string.Format(relayed, @"127\.0\.0\.2"), toCallee);
+        Assert.Matches($@"Record-Route: <sip:{Regex.Escape(edge.ToString())};lr;vp-mo=127\.0\.0\.1~{engine.NgEndPoint.Port}", toCallee);
+        phone.Send(WithSdp(SipRequests.Answer(toCallee, "200 OK"), 8002), edge);
+        string? toInside = await router.ReceiveUntilAsync("SIP/2.0 200", TimeSpan.FromSeconds(5));
+        Assert.True(toInside is not null, $"no 200 for the router; edge log:\n{edgeProcess.Output}");
+        Assert.Matches(string.Format(relayed, @"127\.0\.0\.1"), toInside);
     }
 
     [Fact]

@@ -22,14 +22,16 @@ public sealed class RtpEngineProcess : IAsyncDisposable
     /// <summary>The first of the 100 RTP ports this instance relays on (a multiple of 100).</summary>
     public int PortMin { get; private init; }
 
-    public static async Task<RtpEngineProcess> StartAsync()
+    /// <summary>Starts an instance relaying on <paramref name="interfaces"/> (RTPEngine's <c>[NAME/]ADDRESS</c>), 127.0.0.1 when none.</summary>
+    public static async Task<RtpEngineProcess> StartAsync(params string[] interfaces)
     {
         int ngPort = FreeSipPort.Next(), tcpNgPort = FreeSipPort.Next();
         int portMin = 40000 + Random.Shared.Next(0, 200) * 100;
         string[] arguments =
         [
             "--config-file=none", // not /etc/rtpengine/rtpengine.conf, whose CLI and HTTP ports the platform's engine holds
-            "--interface=127.0.0.1", $"--listen-ng=127.0.0.1:{ngPort}", $"--listen-tcp-ng=127.0.0.1:{tcpNgPort}", "--foreground", "--log-stderr", "--table=-1",
+            .. (interfaces.Length == 0 ? ["127.0.0.1"] : interfaces).Select(address => $"--interface={address}"),
+            $"--listen-ng=127.0.0.1:{ngPort}", $"--listen-tcp-ng=127.0.0.1:{tcpNgPort}", "--foreground", "--log-stderr", "--table=-1",
             $"--port-min={portMin}", $"--port-max={portMin + 99}",
             "--delete-delay=0", // a deleted session disappears at once (the default keeps it 30 s for late packets)
         ];
