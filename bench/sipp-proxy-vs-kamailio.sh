@@ -10,6 +10,7 @@
 # Loopback only; every process it starts is stopped by PID on exit; every SIPp run is bounded by -m and timeout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/common.sh
 
 read -r -a RATES <<< "${RATES:-1000 2000 3000 4000 5000 6000 7000 8000 9000 10000}"
 read -r -a TARGETS <<< "${TARGETS:-ours kamailio}"
@@ -31,21 +32,6 @@ cleanup() { for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
 trap cleanup EXIT
 
 dotnet build -c Release VoipPlatform.Proxy -v q -nologo >/dev/null
-
-# CPU seconds (user+system) used so far by a process and its children that are alive.
-cpu_seconds() {
-  local total=0 pid
-  for pid in "$1" $(pgrep -P "$1" || true); do
-    [ -r "/proc/$pid/stat" ] || continue
-    total=$(awk -v t="$total" '{ printf "%.2f", t + ($14 + $15) / 100 }' "/proc/$pid/stat")
-  done
-  echo "$total"
-}
-
-# Column of the last line of a SIPp statistics file, by header name.
-stat_column() { # $1 file, $2 column name
-  awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } END { print $c }' "$1"
-}
 
 # Percentile of INVITE->200 from SIPp's response-time buckets (<10, <20, ... ms): the bucket bound it falls under.
 rtt_percentile() { # $1 file, $2 fraction (0.5, 0.99)
@@ -75,11 +61,11 @@ run_target() { # $1 name, $2 port, $3 pid
     ok=$(stat_column "$csv" "SuccessfulCall(C)"); failed=$(stat_column "$csv" "FailedCall(C)")
     retrans=$(stat_column "$csv" "Retransmissions(C)")
     p50=$(rtt_percentile "$csv" 0.5); p99=$(rtt_percentile "$csv" 0.99)
-    local cpu; cpu=$(awk -v a="$cpu_before" -v b="$cpu_after" -v s="$STEP_SECONDS" 'BEGIN { printf "%.0f", (b - a) / s * 100 }')
+    local cpu; cpu=$(cpu_percent "$cpu_before" "$cpu_after" "$STEP_SECONDS")
     local pass=no
     if [ "${ok:-0}" -eq "$calls" ] && [ "${failed:-1}" -eq 0 ] \
        && awk -v r="${retrans:-0}" -v c="$calls" 'BEGIN { exit !(r * 1000 < c * 13) }'; then pass=yes; best=$rate; fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$rate" "$ok" "$failed" "$retrans" "$p50" "$p99" "$cpu%" "$pass" | tee -a "$OUT/steps.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$rate" "$ok" "$failed" "$retrans" "$p50" "$p99" "$cpu" "$pass" | tee -a "$OUT/steps.tsv"
     [ "$pass" = yes ] || break
   done
   echo "$best" > "$OUT/$name.best"
@@ -122,7 +108,7 @@ done
 ours_best=$(cat "$OUT/ours.best" 2>/dev/null || echo 0); kam_best=$(cat "$OUT/kamailio.best" 2>/dev/null || echo 0)
 ratio=$(awk -v o="$ours_best" -v k="$kam_best" 'BEGIN { if (k > 0) printf "%.2f", o / k; else print "n/a" }')
 {
-  echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  machine_line
   echo "step: ${STEP_SECONDS}s per rate; pass = zero failed calls and retransmissions < 0.1% of messages; kamailio children=$KAMAILIO_CHILDREN"
   echo "ours: $ours_best calls/s; kamailio: $kam_best calls/s; ratio: $ratio"
 } | tee "$OUT/summary.txt"
