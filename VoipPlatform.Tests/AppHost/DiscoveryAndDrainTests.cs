@@ -34,27 +34,24 @@ public sealed partial class DiscoveryAndDrainTests(PlatformFixture platform, ITe
     [Fact]
     public async Task With_routers_found_by_dns_srv_a_router_killed_mid_run_loses_only_calls_it_carried_and_every_later_call_succeeds()
     {
-        int routerA = FreeSipPort.Next(), routerB = FreeSipPort.Next(), proxyPort = FreeSipPort.Next();
+        int routerA = FreeSipPort.Next(), routerB = FreeSipPort.Next();
         await using var dns = await DnsmasqServer.StartAsync(
             $"--srv-host={RouterService},a.router.vp.test,{routerA},10,50",
             $"--srv-host={RouterService},b.router.vp.test,{routerB},10,50",
             "--host-record=a.router.vp.test,127.0.0.1",
             "--host-record=b.router.vp.test,127.0.0.1");
-        await using var first = await ServiceProcess.StartAsync("Router", await platform.RouterEnvironmentAsync(routerA));
-        await using var second = await ServiceProcess.StartAsync("Router", await platform.RouterEnvironmentAsync(routerB));
-        await using var proxy = await ServiceProcess.StartAsync("Proxy", new Dictionary<string, string>
+        await using var replicas = await RouterReplicas.StartAsync(platform, routerA, routerB, new Dictionary<string, string>
         {
-            ["Sip__Port"] = proxyPort.ToString(),
             ["Proxy__RouterService"] = RouterService,
             ["Sip__Dns__Server"] = dns.EndPoint.ToString(),
         });
-        var edge = new IPEndPoint(IPAddress.Loopback, proxyPort);
+        var (first, second, proxy, edge) = (replicas.First, replicas.Second, replicas.Edge, replicas.EdgeEndPoint);
         SippPhone caller = await SippPhone.CreateAsync(platform, edge), callee = await SippPhone.CreateAsync(platform, edge);
         AssertAllSucceeded(await callee.RegisterAsync(), "register", 1);
 
         const int calls = 300;
         string callLog = Path.Combine(Path.GetTempPath(), $"vp-failover-{Guid.NewGuid():N}.log");
-        var (answering, _) = SippScenarios.ThroughHops(edge, new IPEndPoint(IPAddress.Loopback, routerA), new IPEndPoint(IPAddress.Loopback, routerB));
+        var (answering, _) = SippScenarios.ThroughHops(edge, replicas.FirstEndPoint, replicas.SecondEndPoint);
         await using var uas = callee.Answer(answering, calls);
         await Task.Delay(300);
         // A call whose 200 was on its way through the killed router would wait for it forever (the edge got the
@@ -86,21 +83,13 @@ public sealed partial class DiscoveryAndDrainTests(PlatformFixture platform, ITe
     [Fact]
     public async Task A_router_told_to_stop_finishes_the_calls_it_carries_takes_no_new_ones_and_exits()
     {
-        int routerA = FreeSipPort.Next(), routerB = FreeSipPort.Next(), proxyPort = FreeSipPort.Next();
-        await using var first = await ServiceProcess.StartAsync("Router", await platform.RouterEnvironmentAsync(routerA));
-        await using var second = await ServiceProcess.StartAsync("Router", await platform.RouterEnvironmentAsync(routerB));
-        await using var proxy = await ServiceProcess.StartAsync("Proxy", new Dictionary<string, string>
-        {
-            ["Sip__Port"] = proxyPort.ToString(),
-            ["Proxy__Routers__0"] = $"127.0.0.1:{routerA}",
-            ["Proxy__Routers__1"] = $"127.0.0.1:{routerB}",
-        });
-        var edge = new IPEndPoint(IPAddress.Loopback, proxyPort);
+        await using var replicas = await RouterReplicas.StartAsync(platform);
+        var (first, second, proxy, edge) = (replicas.First, replicas.Second, replicas.Edge, replicas.EdgeEndPoint);
         SippPhone caller = await SippPhone.CreateAsync(platform, edge), callee = await SippPhone.CreateAsync(platform, edge);
         AssertAllSucceeded(await callee.RegisterAsync(), "register", 1);
 
         const int calls = 12;
-        var (answering, _) = SippScenarios.ThroughHops(edge, new IPEndPoint(IPAddress.Loopback, routerA), new IPEndPoint(IPAddress.Loopback, routerB));
+        var (answering, _) = SippScenarios.ThroughHops(edge, replicas.FirstEndPoint, replicas.SecondEndPoint);
         await using var uas = callee.Answer(answering, calls);
         await Task.Delay(300);
         await using var call = caller.Call(callee.User, calls, callsPerSecond: 4, holdMilliseconds: 3000);
@@ -111,7 +100,7 @@ public sealed partial class DiscoveryAndDrainTests(PlatformFixture platform, ITe
         // It takes no new call: a new INVITE straight to it is refused.
         using var probe = new UdpPeer();
         await Task.Delay(200);
-        probe.Send(SipRequests.Invite(probe.EndPoint, PlatformFixture.Domain), new IPEndPoint(IPAddress.Loopback, routerA));
+        probe.Send(SipRequests.Invite(probe.EndPoint, PlatformFixture.Domain), replicas.FirstEndPoint);
         string? refused = await probe.ReceiveUntilAsync("SIP/2.0 503", TimeSpan.FromSeconds(3));
         Assert.True(refused is not null && refused.Contains("Draining"), $"router A answered: {refused ?? "nothing"}\nA:\n{first.Output}\nB:\n{second.Output}\nproxy:\n{proxy.Output}");
 

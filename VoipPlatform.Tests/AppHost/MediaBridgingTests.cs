@@ -79,37 +79,31 @@ public sealed class MediaBridgingTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task A_late_offer_call_gets_the_relay_in_the_offer_of_its_200_and_in_the_answer_of_its_ack()
-    {
-        await using var ng = new NgClient(PlatformNg);
-        SippPhone caller = await SippPhone.CreateAsync(platform), callee = await SippPhone.CreateAsync(platform);
-        AssertAllSucceeded(await callee.RegisterAsync(), "register");
-
+    public Task A_late_offer_call_gets_the_relay_in_the_offer_of_its_200_and_in_the_answer_of_its_ack() =>
         // Each side fails the call unless the SDP it gets names RTPEngine: the caller in the 200, the callee in the ACK.
-        await using var uas = callee.Answer(SippScenarios.LateOfferCallee(PlatformRelayPorts));
-        await Task.Delay(300);
-        await using var call = caller.Call(callee.User, holdMilliseconds: 1000, scenario: SippScenarios.LateOfferCall(PlatformRelayPorts));
-        string callId = $"1-{call.ProcessId}@127.0.0.1";
-
-        AssertAllSucceeded(await call.WaitAsync(TimeSpan.FromSeconds(30)), "caller");
-        AssertAllSucceeded(await uas.WaitAsync(TimeSpan.FromSeconds(30)), "callee");
-        Assert.DoesNotContain(callId, await ng.ListAsync());
-    }
+        CallThatChecksItsOwnMediaAsync(SippScenarios.LateOfferCallee(PlatformRelayPorts), SippScenarios.LateOfferCall(PlatformRelayPorts), 1000);
 
     [Fact]
-    public async Task A_reinvite_from_the_caller_and_an_update_from_the_callee_are_bridged_on_the_calls_node_from_either_side()
+    public Task A_reinvite_from_the_caller_and_an_update_from_the_callee_are_bridged_on_the_calls_node_from_either_side() =>
+        // Each side fails the call unless every SDP it gets names RTPEngine and carries the direction just negotiated:
+        // the caller's hold reaches the node through the edge's first Record-Route entry, the callee's UPDATE through
+        // the one the edge wrote on the call's second pass, both naming the node.
+        CallThatChecksItsOwnMediaAsync(SippScenarios.ReInviteCallee(PlatformRelayPorts), SippScenarios.ReInviteCall(PlatformRelayPorts), 500);
+
+    /// <summary>
+    /// A call through the platform between two new registered phones whose scenarios check every SDP they receive;
+    /// both must succeed, and afterwards RTPEngine holds nothing of the call (the BYE's delete found its node).
+    /// </summary>
+    private async Task CallThatChecksItsOwnMediaAsync(string calleeScenario, string callerScenario, int holdMilliseconds)
     {
         await using var ng = new NgClient(PlatformNg);
         SippPhone caller = await SippPhone.CreateAsync(platform), callee = await SippPhone.CreateAsync(platform);
         AssertAllSucceeded(await callee.RegisterAsync(), "register");
 
-        // Each side fails the call unless every SDP it gets names RTPEngine and carries the direction just negotiated:
-        // the caller's hold reaches the callee through the edge's own entry, the callee's UPDATE through the entry the
-        // edge wrote on the call's way out, both naming the node.
-        await using var uas = callee.Answer(SippScenarios.ReInviteCallee(PlatformRelayPorts));
+        await using var uas = callee.Answer(calleeScenario);
         await Task.Delay(300);
-        await using var call = caller.Call(callee.User, holdMilliseconds: 500, scenario: SippScenarios.ReInviteCall(PlatformRelayPorts));
-        string callId = $"1-{call.ProcessId}@127.0.0.1";
+        await using var call = caller.Call(callee.User, holdMilliseconds: holdMilliseconds, scenario: callerScenario);
+        string callId = $"1-{call.ProcessId}@127.0.0.1"; // SIPp's Call-ID for its first call
 
         AssertAllSucceeded(await call.WaitAsync(TimeSpan.FromSeconds(30)), "caller");
         AssertAllSucceeded(await uas.WaitAsync(TimeSpan.FromSeconds(30)), "callee");

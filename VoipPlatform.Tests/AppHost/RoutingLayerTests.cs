@@ -108,23 +108,14 @@ public sealed class RoutingLayerTests(PlatformFixture platform)
     [Fact]
     public async Task With_one_of_two_router_replicas_killed_registrations_survive_and_calls_complete()
     {
-        int routerA = FreeSipPort.Next(), routerB = FreeSipPort.Next(), proxyPort = FreeSipPort.Next();
-        await using var first = await ServiceProcess.StartAsync("Router", await platform.RouterEnvironmentAsync(routerA));
-        await using var second = await ServiceProcess.StartAsync("Router", await platform.RouterEnvironmentAsync(routerB));
-        await using var proxy = await ServiceProcess.StartAsync("Proxy", new Dictionary<string, string>
-        {
-            ["Sip__Port"] = proxyPort.ToString(),
-            ["Proxy__Routers__0"] = $"127.0.0.1:{routerA}",
-            ["Proxy__Routers__1"] = $"127.0.0.1:{routerB}",
-        });
-        var edge = new IPEndPoint(IPAddress.Loopback, proxyPort);
-        SippPhone caller = await SippPhone.CreateAsync(platform, edge), callee = await SippPhone.CreateAsync(platform, edge);
+        await using var replicas = await RouterReplicas.StartAsync(platform);
+        SippPhone caller = await SippPhone.CreateAsync(platform, replicas.EdgeEndPoint), callee = await SippPhone.CreateAsync(platform, replicas.EdgeEndPoint);
         AssertAllSucceeded(await callee.RegisterAsync(), "register");
 
-        await first.KillAsync();
+        await replicas.First.KillAsync();
 
         const int calls = 4; // the proxy alternates routers: half of the calls first meet the dead one
-        var (answering, _) = SippScenarios.ThroughHops(edge, new IPEndPoint(IPAddress.Loopback, routerB));
+        var (answering, _) = SippScenarios.ThroughHops(replicas.EdgeEndPoint, replicas.SecondEndPoint);
         await using var uas = callee.Answer(answering, calls);
         await Task.Delay(300);
         await using var call = caller.Call(callee.User, calls, callsPerSecond: 2);
