@@ -67,6 +67,14 @@ public static class ApplicationHeaders
     /// <summary>Prefix of the per-parameter headers.</summary>
     public const string ParameterPrefix = "X-VP-App-";
 
+    /// <summary>
+    /// What an IVR returns to the routing layer: the application transfers the caller (REFER) to the chosen target
+    /// with this header in the Refer-To URI, <c>&lt;menu&gt;;choice=&lt;digit&gt;</c>; the router passes it to the
+    /// business-logic API in <see cref="CallRouteRequest.Headers"/>. The caller's phone sends it, so it is a hint,
+    /// never a proof.
+    /// </summary>
+    public const string IvrResult = "X-VP-Ivr-Result";
+
     /// <summary>The header that carries a parameter: <c>max-members</c> → <c>X-VP-App-Max-Members</c>.</summary>
     public static string ForParameter(string parameter) =>
         ParameterPrefix + string.Join('-', parameter.Split('-', '_').Select(part =>
