@@ -31,7 +31,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> environment)
     {
-        string assembly = Path.Combine(SolutionDirectory(), $"VoipPlatform.{project}", "bin", Configuration(), "net10.0", $"VoipPlatform.{project}.dll");
+        string assembly = Path.Combine(RepositoryPaths.Root, $"VoipPlatform.{project}", "bin", Configuration(), "net10.0", $"VoipPlatform.{project}.dll");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -105,15 +105,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
         if (line.Contains("SIP proxy core listening", StringComparison.Ordinal)) _listening.TrySetResult();
-    }
-
-    private static string SolutionDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "VoipPlatform.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException("VoipPlatform.sln not found above the test output directory.");
     }
 
     /// <summary>Debug or Release: the segment after <c>bin</c> in the test assembly's own path.</summary>
