@@ -76,7 +76,7 @@ public sealed class AsteriskDialplanContractTests
     {
         string text = DialplanText.Replace(" same => n,Set(CONFBRIDGE(user,pin)=${VP_PIN})\n", " same => n,NoOp()\n")
             .Replace(" same => n,Authenticate(${VP_PIN},,16)\n", " same => n,NoOp()\n")
-            .Replace("GotoIf($[\"${VP_PIN}\" = \"\"]?mailbox-pin)", "NoOp()")
+            .Replace("GotoIf($[\"${VP_PIN}\" = \"\"]?listen)", "NoOp()")
             .Replace("GotoIf($[\"${VP_PIN}\" = \"\"]?join)", "NoOp()");
 
         Assert.Contains(ViolationsOf(text), v => v.Contains("X-VP-App-Pin is read into VP_PIN but VP_PIN is never used"));
@@ -101,11 +101,11 @@ public sealed class AsteriskDialplanContractTests
     [Fact]
     public void A_jump_to_a_missing_failure_or_label_is_caught()
     {
-        string text = DialplanText.Replace(":vp-fail,no-mailbox,1)", ":vp-fail,no-such-box,1)").Replace("?mailbox-pin)", "?mailbox-pln)");
+        string text = DialplanText.Replace(":vp-fail,no-mailbox,1)", ":vp-fail,no-such-box,1)").Replace("?listen)", "?lisen)");
 
         IReadOnlyList<string> violations = ViolationsOf(text);
 
         Assert.Contains(violations, v => v.Contains("goes to vp-fail,no-such-box,1, which does not exist"));
-        Assert.Contains(violations, v => v.Contains("goes to label mailbox-pln, which voicemail-check does not have"));
+        Assert.Contains(violations, v => v.Contains("goes to label lisen, which voicemail-check does not have"));
     }
 }
