@@ -7,6 +7,7 @@ using VoipPlatform.AppLayer.Rules;
 using VoipPlatform.AppLayer.Seeding;
 using VoipPlatform.AppLayer.Status;
 using VoipPlatform.AppLayer.Users;
+using VoipPlatform.AppLayer.Voicemail;
 
 namespace VoipPlatform.AppLayer;
 
@@ -64,6 +65,7 @@ public static class AppLayerApplication
         app.MapNumberEndpoints();
         app.MapCallRoutingEndpoints();
         app.MapSeedEndpoints();
+        app.MapVoicemailDirectoryEndpoints();
         return app;
     }
 }
