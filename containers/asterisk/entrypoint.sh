@@ -26,6 +26,7 @@ set -u
 : "${VP_DRAIN_SECONDS:=3600}"             # how long calls may take to end after SIGTERM
 : "${VP_ROUTING_NETWORKS:=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16}"
 : "${VP_API_URL:=http://applayer:8080}"
+VP_API_URL=${VP_API_URL%/}
 export VP_API_URL                         # extensions.conf reads it with ${ENV(VP_API_URL)}
 
 CHECK_ID="service:${VP_SERVICE_ID}"
@@ -88,7 +89,7 @@ write_config() {
         done
         IFS=$old_ifs
     } >"$ASTERISK_ETC/generated/pjsip-identify.conf"
-    echo "voicemail => curl,${VP_API_URL%/}/v1/voicemail/realtime" >"$ASTERISK_ETC/generated/extconfig.conf"
+    echo "voicemail => curl,${VP_API_URL}/v1/voicemail/realtime" >"$ASTERISK_ETC/generated/extconfig.conf"
 }
 
 # SIGTERM: leave DNS, stop taking calls, let the calls end, leave Consul.
