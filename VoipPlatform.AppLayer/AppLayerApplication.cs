@@ -1,5 +1,6 @@
 using Scalar.AspNetCore;
 using VoipPlatform.AppLayer.Domains;
+using VoipPlatform.AppLayer.Ivr;
 using VoipPlatform.AppLayer.Numbers;
 using VoipPlatform.AppLayer.Problems;
 using VoipPlatform.AppLayer.Routing;
@@ -46,6 +47,7 @@ public static class AppLayerApplication
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<RuleStore>();
         builder.Services.AddSingleton<NumberStore>();
+        builder.Services.AddSingleton<IvrMenuStore>();
         builder.Services.AddSingleton<RoutePlanner>();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddHostedService<SeedOnStartup>();
@@ -66,6 +68,7 @@ public static class AppLayerApplication
         app.MapCallRoutingEndpoints();
         app.MapSeedEndpoints();
         app.MapVoicemailDirectoryEndpoints();
+        app.MapIvrMenuEndpoints();
         return app;
     }
 }
