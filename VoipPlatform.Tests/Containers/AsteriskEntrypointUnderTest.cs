@@ -122,25 +122,9 @@ public sealed class AsteriskEntrypointUnderTest : IAsyncDisposable
     public void Crash() => SetFlag("crash", true);
 
     /// <summary>SIGTERM, as Kubernetes or docker stop the container.</summary>
-    public void Terminate()
-    {
-        using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
-        kill.WaitForExit();
-    }
+    public void Terminate() => ProcessSignals.Terminate(_process);
 
-    public async Task<bool> WaitForExitAsync(TimeSpan limit)
-    {
-        using var cts = new CancellationTokenSource(limit);
-        try
-        {
-            await _process.WaitForExitAsync(cts.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> WaitForExitAsync(TimeSpan limit) => ProcessSignals.WaitForExitAsync(_process, limit);
 
     private void SetFlag(string name, bool on)
     {

@@ -64,27 +64,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, as Kubernetes stops a pod: the service drains and exits by itself.</summary>
-    public void Terminate()
-    {
-        if (_process.HasExited) return;
-        using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
-        kill.WaitForExit();
-    }
+    public void Terminate() => ProcessSignals.Terminate(_process);
 
     /// <summary>True when the process exited within <paramref name="limit"/>.</summary>
-    public async Task<bool> WaitForExitAsync(TimeSpan limit)
-    {
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> WaitForExitAsync(TimeSpan limit) => ProcessSignals.WaitForExitAsync(_process, limit);
 
     /// <summary>SIGKILL, as a crashed or OOM-killed replica.</summary>
     public async Task KillAsync()
