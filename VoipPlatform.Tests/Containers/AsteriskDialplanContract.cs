@@ -105,9 +105,8 @@ public static partial class AsteriskDialplanContract
         return violations;
     }
 
-    /// <summary>A line that only checks a value (jumps to a failure when it is malformed), which is no use of it.</summary>
-    private static bool IsValidationOnly(DialplanLine line) =>
-        line.Application == "GotoIf" && line.Body.Contains($"?{FailureContext},", StringComparison.Ordinal) && line.Body.Contains("REGEX(", StringComparison.Ordinal);
+    /// <summary>A line that checks a value's form (fails the call or drops the value when it is malformed): no use of it.</summary>
+    private static bool IsValidationOnly(DialplanLine line) => line.Body.Contains("REGEX(", StringComparison.Ordinal);
 
     /// <summary>Gotos to a literal context/extension that does not exist, and to labels the extension does not have.</summary>
     private static IEnumerable<string> BrokenJumps(Dialplan dialplan)
