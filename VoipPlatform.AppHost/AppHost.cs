@@ -18,6 +18,7 @@ var applayer = builder.AddProject<Projects.VoipPlatform_AppLayer>("applayer")
     .WithDemoData()
     .WithConsulRegistration(consul, ConsulServiceNames.AppLayer, PlatformEndpoints.Http)
     .WithHttpHealthCheck("/health");
+asterisk.WithApplicationLayerSettings(applayer, consul);
 
 // Media: the agent launches and supervises RTPEngine; others reach RTPEngine through the agent's ng endpoint.
 var mediaagent = builder.AddMediaAgent("mediaagent")

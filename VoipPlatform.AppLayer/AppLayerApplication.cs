@@ -1,5 +1,6 @@
 using Scalar.AspNetCore;
 using VoipPlatform.AppLayer.Domains;
+using VoipPlatform.AppLayer.Ivr;
 using VoipPlatform.AppLayer.Numbers;
 using VoipPlatform.AppLayer.Problems;
 using VoipPlatform.AppLayer.Routing;
@@ -7,6 +8,7 @@ using VoipPlatform.AppLayer.Rules;
 using VoipPlatform.AppLayer.Seeding;
 using VoipPlatform.AppLayer.Status;
 using VoipPlatform.AppLayer.Users;
+using VoipPlatform.AppLayer.Voicemail;
 
 namespace VoipPlatform.AppLayer;
 
@@ -45,6 +47,7 @@ public static class AppLayerApplication
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<RuleStore>();
         builder.Services.AddSingleton<NumberStore>();
+        builder.Services.AddSingleton<IvrMenuStore>();
         builder.Services.AddSingleton<RoutePlanner>();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddHostedService<SeedOnStartup>();
@@ -64,6 +67,8 @@ public static class AppLayerApplication
         app.MapNumberEndpoints();
         app.MapCallRoutingEndpoints();
         app.MapSeedEndpoints();
+        app.MapVoicemailDirectoryEndpoints();
+        app.MapIvrMenuEndpoints();
         return app;
     }
 }

@@ -19,7 +19,7 @@ internal static class ContainerOnlyResourceExtensions
         builder.LogAtStartup(LogLevel.Warning,
             $"No container runtime ({runtime.Reason}): {name} is left out of this run. " +
             "Still working: proxy, router, applayer and mediaagent as projects, redis and rtpengine as local executables; " +
-            "calls to app-server features get a SIP error.");
+            "application calls (voicemail, conference, IVR) get 503 Application server unavailable.");
         return null;
     }
 }

@@ -81,6 +81,7 @@ public sealed class RoutePlanner(DomainStore domains, UserStore users, NumberSto
         {
             [ApplicationParameters.Mailbox] = user.User,
             [ApplicationParameters.Language] = user.Language,
+            [ApplicationParameters.Domain] = user.Domain,
         };
         AddCaller(parameters, request);
         return new RouteStep([RouteTarget.ForApplication(ApplicationNames.VoicemailDeposit, parameters)]);
@@ -100,6 +101,7 @@ public sealed class RoutePlanner(DomainStore domains, UserStore users, NumberSto
         {
             parameters[ApplicationParameters.Mailbox] = request.Caller.User;
         }
+        parameters[ApplicationParameters.Domain] = domain; // mailboxes and rooms are per domain
         AddCaller(parameters, request);
         return new RoutePlan([new RouteStep([RouteTarget.ForApplication(application, parameters)])]);
     }

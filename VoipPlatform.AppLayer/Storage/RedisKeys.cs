@@ -37,6 +37,9 @@ public static class RedisKeys
     /// <summary>Hash: a number (DID) of a domain (<see cref="NumberFields"/>).</summary>
     public static RedisKey Number(string domain, string number) => $"vp:number:{domain}:{number}";
 
+    /// <summary>Hash: an IVR menu of a domain (<see cref="IvrMenuFields"/>).</summary>
+    public static RedisKey IvrMenu(string domain, string menu) => $"vp:ivr:{domain}:{menu}";
+
     /// <summary>Member of <see cref="UserReferrers"/> for a number that maps to the user.</summary>
     public static string NumberReferrer(string number) => $"number:{number}";
 
@@ -80,4 +83,13 @@ public static class NumberFields
     public const string Application = "application";
     /// <summary>JSON object of the application's parameters.</summary>
     public const string Parameters = "parameters";
+}
+
+/// <summary>Fields of <see cref="RedisKeys.IvrMenu"/>.</summary>
+public static class IvrMenuFields
+{
+    public const string Prompt = "prompt";
+    public const string TimeoutSeconds = "timeoutSeconds";
+    /// <summary>JSON object: digit to target.</summary>
+    public const string Choices = "choices";
 }

@@ -42,6 +42,17 @@ public static class ApplicationParameters
     public const string Language = "language";
     /// <summary>The calling user, as the application should present it.</summary>
     public const string Caller = "caller";
+    /// <summary>
+    /// The platform domain the call is for: mailboxes and rooms are named per domain, so <c>1001</c> of two customers
+    /// are two mailboxes and room <c>1</c> of two customers two conferences.
+    /// </summary>
+    public const string Domain = "domain";
+
+    /// <summary>Every parameter the application layer understands; the router sends no other.</summary>
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Mailbox, Room, Pin, MaxMembers, Menu, Prompt, Language, Caller, Domain,
+    };
 }
 
 /// <summary>
@@ -55,4 +66,17 @@ public static class ApplicationHeaders
 
     /// <summary>Prefix of the per-parameter headers.</summary>
     public const string ParameterPrefix = "X-VP-App-";
+
+    /// <summary>
+    /// What an IVR returns to the routing layer: the application transfers the caller (REFER) to the chosen target
+    /// with this header in the Refer-To URI, <c>&lt;menu&gt;;choice=&lt;digit&gt;</c>; the router passes it to the
+    /// business-logic API in <see cref="CallRouteRequest.Headers"/>. The caller's phone sends it, so it is a hint,
+    /// never a proof.
+    /// </summary>
+    public const string IvrResult = "X-VP-Ivr-Result";
+
+    /// <summary>The header that carries a parameter: <c>max-members</c> → <c>X-VP-App-Max-Members</c>.</summary>
+    public static string ForParameter(string parameter) =>
+        ParameterPrefix + string.Join('-', parameter.Split('-', '_').Select(part =>
+            part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..].ToLowerInvariant()));
 }

@@ -16,7 +16,7 @@ public sealed class RouterOptions
     /// <summary>
     /// Application servers (Asterisk) as <c>host:port</c>, used when <see cref="ApplicationService"/> is not set. When
     /// empty too, the endpoints Aspire injects for the <c>asterisk</c> resource's <c>sip</c> endpoint are used; with
-    /// none, application branches find nobody (480).
+    /// none, an application step finds nobody and the caller gets 503 with Retry-After.
     /// </summary>
     public string[] ApplicationServers { get; set; } = [];
 
@@ -38,7 +38,7 @@ public sealed class RouterOptions
     /// <summary>Contacts kept per user; a REGISTER adding more is refused with 403.</summary>
     public int MaxContactsPerUser { get; set; } = 10;
 
-    /// <summary>Seconds a caller is told to wait (Retry-After) when the business-logic API cannot be reached.</summary>
+    /// <summary>Seconds a caller is told to wait (Retry-After) when the business-logic API or every application server is unavailable.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
     /// <summary>How long one call to the business-logic API may take before the call gets 503.</summary>

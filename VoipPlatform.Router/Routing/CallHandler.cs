@@ -17,7 +17,7 @@ namespace VoipPlatform.Router.Routing;
 public sealed class CallHandler(RequestAuthenticator authenticator, BusinessApiClient api, PlanExecutor plans,
     IOptions<RouterOptions> options, ILogger<CallHandler> logger)
 {
-    private static readonly string[] HeadersOfInterest = ["P-Asserted-Identity", "Diversion", "User-Agent"];
+    private static readonly string[] HeadersOfInterest = ["P-Asserted-Identity", "Diversion", "User-Agent", ApplicationHeaders.IvrResult];
     private readonly RouterOptions _options = options.Value;
     private readonly IPNetwork[] _trusted = options.Value.TrustedSources.Select(IPNetwork.Parse).ToArray();
 

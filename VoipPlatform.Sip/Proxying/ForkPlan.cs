@@ -30,6 +30,7 @@ public sealed record ForkPlan(IReadOnlyList<ForkStep> Steps);
 /// REGISTER without sending anything first (RFC 4320 forbids an early 100), so there Timer F decides.
 /// <see cref="TimeSpan.Zero"/> leaves it to the transaction timers.
 /// </param>
+/// <param name="FinalHeaders">Headers added to the <see cref="FinalStatus"/> answer (e.g. Retry-After with a 503).</param>
 public sealed record ForkStep(
     IReadOnlyList<ForkBranch> Branches,
     TimeSpan Timeout,
@@ -37,7 +38,8 @@ public sealed record ForkStep(
     int? FinalStatus = null,
     string? FinalReason = null,
     int EmptyStatus = SipStatus.TemporarilyUnavailable,
-    TimeSpan AnswerTimeout = default);
+    TimeSpan AnswerTimeout = default,
+    IReadOnlyList<SipHeader>? FinalHeaders = null);
 
 /// <summary>One branch: a destination, the Request-URI it gets, a pre-loaded Route set and extra headers.</summary>
 public sealed class ForkBranch

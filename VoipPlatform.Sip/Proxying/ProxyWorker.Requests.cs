@@ -347,7 +347,9 @@ internal sealed partial class ProxyWorker
             if (step.FinalStatus is int final)
             {
                 server.TakeBest()?.Dispose();
-                SendFinal(server, BuildResponse(server.Request, final, step.FinalReason), final);
+                SendFinal(server, step.FinalHeaders is { } headers
+                    ? ResponseBuilder.Build(server.Request, final, step.FinalReason is null ? default : System.Text.Encoding.UTF8.GetBytes(step.FinalReason), headers)
+                    : BuildResponse(server.Request, final, step.FinalReason), final);
                 return;
             }
         }

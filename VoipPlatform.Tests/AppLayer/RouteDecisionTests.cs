@@ -46,7 +46,7 @@ public sealed class RouteDecisionTests(AppLayerFixture fixture)
         var voicemail = Assert.Single(plan.Steps[1].Targets);
         Assert.Equal(RouteTargetKind.Application, voicemail.Kind);
         Assert.Equal(ApplicationNames.VoicemailDeposit, voicemail.Application);
-        Assert.Equal(new Dictionary<string, string> { ["mailbox"] = "1001", ["caller"] = "1002", ["language"] = "it" }, voicemail.Parameters);
+        Assert.Equal(new Dictionary<string, string> { ["mailbox"] = "1001", ["caller"] = "1002", ["language"] = "it", ["domain"] = domain }, voicemail.Parameters);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class RouteDecisionTests(AppLayerFixture fixture)
         var target = Assert.Single(Assert.Single(plan.Steps).Targets);
         Assert.Equal(RouteTargetKind.Application, target.Kind);
         Assert.Equal(ApplicationNames.Conference, target.Application);
-        Assert.Equal(new Dictionary<string, string> { ["room"] = "1", ["pin"] = "4321", ["max-members"] = "10", ["caller"] = "2000" },
+        Assert.Equal(new Dictionary<string, string> { ["room"] = "1", ["pin"] = "4321", ["max-members"] = "10", ["caller"] = "2000", ["domain"] = domain },
             target.Parameters);
     }
 

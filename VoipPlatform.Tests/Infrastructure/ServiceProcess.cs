@@ -31,7 +31,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> environment)
     {
-        string assembly = Path.Combine(SolutionDirectory(), $"VoipPlatform.{project}", "bin", Configuration(), "net10.0", $"VoipPlatform.{project}.dll");
+        string assembly = Path.Combine(RepositoryPaths.Root, $"VoipPlatform.{project}", "bin", Configuration(), "net10.0", $"VoipPlatform.{project}.dll");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -64,27 +64,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, as Kubernetes stops a pod: the service drains and exits by itself.</summary>
-    public void Terminate()
-    {
-        if (_process.HasExited) return;
-        using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
-        kill.WaitForExit();
-    }
+    public void Terminate() => ProcessSignals.Terminate(_process);
 
     /// <summary>True when the process exited within <paramref name="limit"/>.</summary>
-    public async Task<bool> WaitForExitAsync(TimeSpan limit)
-    {
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> WaitForExitAsync(TimeSpan limit) => ProcessSignals.WaitForExitAsync(_process, limit);
 
     /// <summary>SIGKILL, as a crashed or OOM-killed replica.</summary>
     public async Task KillAsync()
@@ -105,15 +88,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
         if (line.Contains("SIP proxy core listening", StringComparison.Ordinal)) _listening.TrySetResult();
-    }
-
-    private static string SolutionDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "VoipPlatform.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException("VoipPlatform.sln not found above the test output directory.");
     }
 
     /// <summary>Debug or Release: the segment after <c>bin</c> in the test assembly's own path.</summary>

@@ -27,7 +27,42 @@ public static class SippScenarios
 
     /// <summary>An application server stand-in that fails the call unless it is told to run <paramref name="application"/> on <paramref name="mailbox"/>.</summary>
     public static string ApplicationStandIn(string application, string mailbox) =>
-        Write("uas-application.xml", new() { ["APPLICATION"] = application, ["MAILBOX"] = mailbox });
+        ApplicationStandIn(new Dictionary<string, string?> { ["X-VP-App"] = application, ["X-VP-App-Mailbox"] = mailbox });
+
+    /// <summary>
+    /// An application server stand-in that fails the call unless every header of <paramref name="headers"/> arrives with
+    /// exactly its value; a null value only requires the header and, with <c>-trace_logs</c>, logs <c>Name=value</c>.
+    /// </summary>
+    public static string ApplicationStandIn(IReadOnlyDictionary<string, string?> headers)
+    {
+        var checks = new List<string>();
+        var variables = new List<string>();
+        int i = 0;
+        foreach (var (name, value) in headers)
+        {
+            string variable = $"h{i++}";
+            if (value is null)
+            {
+                checks.Add($"""      <ereg regexp="{name}: ([^[:space:]]+)" search_in="msg" check_it="true" assign_to="{variable}all,{variable}"/>""");
+                checks.Add($"""      <log message="{name}=[${variable}]"/>""");
+                variables.AddRange([variable + "all", variable]);
+            }
+            else
+            {
+                checks.Add($"""      <ereg regexp="{name}: {EscapeRegex(value)}[[:space:]]" search_in="msg" check_it="true" assign_to="{variable}"/>""");
+                variables.Add(variable);
+            }
+        }
+        return Write("uas-application.xml", new() { ["INSTRUCTION_CHECKS"] = string.Join('\n', checks), ["INSTRUCTION_VARIABLES"] = string.Join(',', variables) });
+    }
+
+    /// <summary>An authenticated call that dials, call after call, the numbers of an injection file (<c>-inf</c>, field 0).</summary>
+    public static string AuthenticatedCallFromList() => Write("uac-authenticated-call.xml", new()
+    {
+        ["[$callee]"] = "[field0]",
+        // -set callee is still passed; SIPp refuses a variable it never sees used unless told it is on purpose.
+        ["<Global variables=\"domain,callee\"/>"] = "<Global variables=\"domain,callee\"/>\n  <Reference variables=\"callee\"/>",
+    });
 
     /// <summary>A phone that answers 486.</summary>
     public static string Busy() => Write("uas-busy.xml", []);
@@ -66,4 +101,7 @@ public static class SippScenarios
     }
 
     private static string Escape(IPEndPoint endPoint) => endPoint.ToString().Replace(".", "\\.");
+
+    /// <summary>A literal for SIPp's POSIX extended regular expressions.</summary>
+    private static string EscapeRegex(string value) => System.Text.RegularExpressions.Regex.Replace(value, @"[.\[\]()*+?{}|^$\\]", @"\$0");
 }

@@ -220,6 +220,20 @@ public sealed class ProxyCoreForkingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_empty_step_can_fail_with_its_own_status_reason_and_headers()
+    {
+        _router.Decide = () => RoutingDecision.Fork(new ForkPlan([
+            new ForkStep([], TimeSpan.Zero, BusyOrTimeout, SipStatus.ServiceUnavailable, "Application server unavailable",
+                EmptyStatus: SipStatus.ServiceUnavailable, FinalHeaders: [new SipHeader("Retry-After", "5")])]));
+
+        _uac.Send(Invite(), _hop.EndPoint);
+
+        string final = (await _uac.ReceiveUntilAsync("SIP/2.0 5", Wait))!;
+        Assert.StartsWith("SIP/2.0 503 Application server unavailable\r\n", final);
+        Assert.Contains("\r\nRetry-After: 5\r\n", final);
+    }
+
+    [Fact]
     public async Task Late_decision_is_applied_on_the_worker()
     {
         _router.Pending = new TaskCompletionSource<RoutingDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
