@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the platform runs locally (no container runtime needed):
-# sip-tester (SIPp), redis-server and rtpengine-daemon. Idempotent: apt is touched only when
+# sip-tester (SIPp), redis-server, rtpengine-daemon, dnsmasq, and curl (the Asterisk entrypoint, run by its
+# tests, speaks to Consul with it). Idempotent: apt is touched only when
 # something is missing, so repeated runs are fast and work offline.
 set -euo pipefail
 
-PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base)
+PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base curl)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
