@@ -94,7 +94,12 @@ public sealed partial class DiscoveryAndDrainTests(PlatformFixture platform, ITe
         await Task.Delay(300);
         await using var call = caller.Call(callee.User, calls, callsPerSecond: 4, holdMilliseconds: 3000);
 
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // about six calls up, half of them through router A
+        // Calls spread over the routers by Call-ID, so router A may get none of the first few: stop it once it has
+        // asked the API about a call (then set up within a few hundred ms), not at a fixed time.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!first.Output.Contains("/v1/calls/route") && waited.Elapsed < TimeSpan.FromSeconds(3)) await Task.Delay(50);
+        Assert.True(first.Output.Contains("/v1/calls/route"), $"router A got no call in 3 s:\nB:\n{Tail(second.Output)}");
+        await Task.Delay(500);
         first.Terminate();
 
         // It takes no new call: a new INVITE straight to it is refused.
