@@ -1,0 +1,102 @@
+using System.Net.Sockets;
+using k8s.Models;
+using VoipPlatform.AppHost.Hosting;
+
+namespace VoipPlatform.AppHost.Publishing;
+
+/// <summary>Pieces every layer's pods share: ports, the ConfigMap of settings, health probes, the preStop wait.</summary>
+internal static class PodParts
+{
+    /// <summary>The services' readiness (all health checks, Unhealthy while draining) and liveness endpoints.</summary>
+    public const string ReadinessPath = "/health";
+    public const string LivenessPath = "/alive";
+
+    /// <summary>Pod fields the platform's settings come from.</summary>
+    public const string PodIpField = "status.podIP";
+
+    /// <summary>Suffix of the TCP twin of a UDP port (SIP listens on both on the same number).</summary>
+    private const string TcpSuffix = "-tcp";
+
+    /// <summary>Container ports for a workload's ports: SIP on UDP and TCP, others as the model declares them.</summary>
+    public static List<V1ContainerPort> ContainerPorts(Workload workload, IReadOnlyDictionary<string, int> ports) =>
+        PortList(workload, ports).Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name, Protocol = p.Protocol }).ToList();
+
+    /// <summary>Service ports for the same list, by name, so a port's number lives only in the values.</summary>
+    public static List<V1ServicePort> ServicePorts(Workload workload, IReadOnlyDictionary<string, int> ports) =>
+        PortList(workload, ports).Select(p => new V1ServicePort { Port = p.Port, Name = p.Name, Protocol = p.Protocol, TargetPort = p.Name }).ToList();
+
+    private static IEnumerable<(string Name, int Port, string Protocol)> PortList(Workload workload, IReadOnlyDictionary<string, int> ports)
+    {
+        foreach (var (key, port) in ports)
+        {
+            var modelPort = workload.Ports.FirstOrDefault(p => p.ValuesKey == key);
+            string name = PortName(key);
+            bool udp = modelPort?.Protocol == ProtocolType.Udp;
+            yield return (name, port, udp ? "UDP" : "TCP");
+            if (udp && (key == PlatformEndpoints.Sip || key == PlatformEndpoints.Dns))
+            {
+                // SIP (RFC 3261 section 18) and DNS answer on TCP too, on the same port.
+                yield return (name + TcpSuffix, port, "TCP");
+            }
+        }
+    }
+
+    /// <summary>A Kubernetes port name (IANA_SVC_NAME: lowercase, at most 15 characters): <c>sipTls</c> → <c>sip-tls</c>.</summary>
+    public static string PortName(string valuesKey) =>
+        string.Concat(valuesKey.Select(c => char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : c.ToString()));
+
+    public static V1ConfigMap ConfigMap(Workload workload, IDictionary<string, string> data) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
+        Metadata = KubernetesNaming.Metadata(KubernetesNaming.ConfigName(workload.Name), workload.Name, workload.Layer),
+        Data = data,
+    };
+
+    public static List<V1EnvFromSource> FromConfigMap(Workload workload) =>
+        [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = KubernetesNaming.ConfigName(workload.Name) } }];
+
+    /// <summary>Readiness on <c>/health</c> (fails while draining, so the pod leaves Services and SRV answers) and liveness on <c>/alive</c>.</summary>
+    public static (V1Probe Readiness, V1Probe Liveness) HttpProbes(string portName) => (
+        new V1Probe { HttpGet = new V1HTTPGetAction { Port = portName, Path = ReadinessPath }, PeriodSeconds = 5, FailureThreshold = 2 },
+        new V1Probe { HttpGet = new V1HTTPGetAction { Port = portName, Path = LivenessPath }, InitialDelaySeconds = 10, PeriodSeconds = 10, FailureThreshold = 3 });
+
+    /// <summary>
+    /// The preStop hook: wait, then SIGTERM starts the service's own drain (Consul maintenance, new calls refused,
+    /// waits for its calls). The wait lets the endpoint removal reach DNS and kube-proxy first.
+    /// </summary>
+    public static V1Lifecycle PreStopWait(int seconds) =>
+        new() { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = seconds } } };
+
+    /// <summary>Node selector and toleration for a node pool (nodes labelled and tainted <c>label=value</c>).</summary>
+    public static (Dictionary<string, string> Selector, List<V1Toleration> Tolerations) NodePool(NodePoolValues pool) => (
+        new Dictionary<string, string> { [pool.Label] = pool.Value },
+        [new V1Toleration { Effect = "NoSchedule", Key = pool.Label, OperatorProperty = "Equal", Value = pool.Value }]);
+
+    /// <summary>A StatefulSet's data volume claim (one per pod).</summary>
+    public static V1PersistentVolumeClaim DataClaim(string name, int gibibytes) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1PersistentVolumeClaimSpec
+        {
+            AccessModes = ["ReadWriteOnce"],
+            Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new($"{gibibytes}Gi") } },
+        },
+    };
+
+    public static V1EnvVar Env(string name, string value) => new() { Name = name, Value = value };
+
+    public static V1EnvVar EnvFromField(string name, string fieldPath) =>
+        new() { Name = name, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = fieldPath } } };
+
+    public static V1VolumeMount Mount(string path, string volume, bool readOnly = false) =>
+        new() { MountPath = path, Name = volume, ReadOnlyProperty = readOnly ? true : null };
+
+    public static V1LabelSelector SelectorOf(string workload) => new() { MatchLabels = KubernetesNaming.Selector(workload) };
+
+    public static V1ObjectMeta PodMetadata(Workload workload) => new() { Labels = KubernetesNaming.Labels(workload.Name, workload.Layer) };
+
+    /// <summary>DaemonSet updates one node at a time: the other nodes keep serving (and announcing the VIP).</summary>
+    public static V1DaemonSetUpdateStrategy OneNodeAtATime() =>
+        new() { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = 1 } };
+}

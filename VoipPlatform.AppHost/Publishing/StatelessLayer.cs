@@ -1,0 +1,181 @@
+using k8s;
+using k8s.Models;
+using VoipPlatform.AppHost.Hosting;
+
+namespace VoipPlatform.AppHost.Publishing;
+
+/// <summary>
+/// Router, logic API, Asterisk, and any other workload without platform-specific needs: a Deployment that drains on
+/// stop, its Service (headless for SIP, so DNS SRV lists every ready pod), an HPA and a PDB.
+/// </summary>
+internal static class StatelessLayer
+{
+    /// <summary>Name of the per-pod custom metric the SIP core's <c>sip.dialogs.active</c> is exported as.</summary>
+    public const string ActiveCallsMetric = "sip_dialogs_active";
+
+    public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(Workload workload, TranslatedEnvironment environment, ChartValues values)
+    {
+        var layer = values.Stateless[ValuePlaceholders.ValuesKey(workload.Name)];
+        bool sip = workload.SpeaksSip();
+        if (sip)
+        {
+            // Any replica serves any call; the pod's own address goes into Via, Record-Route and the Consul registration.
+            environment
+                .Set("Sip__ListenAddress", "0.0.0.0")
+                .Set("Sip__Port", Port(layer, PlatformEndpoints.Sip))
+                .Set("Sip__EgressAllowList__0", values.Global.SipEgressAllowList)
+                .Set("Sip__Dns__Server", values.Global.DnsServer)
+                .Set("Sip__Proxy__DrainTimeout", layer.DrainTimeout)
+                .SetFromField("Sip__AdvertisedAddress", PodParts.PodIpField);
+        }
+        if (workload.HasPort(PlatformEndpoints.Http))
+        {
+            environment.Set("HTTP_PORTS", Port(layer, PlatformEndpoints.Http));
+        }
+        environment.SetFromField("Consul__Service__Address", PodParts.PodIpField);
+
+        yield return PodParts.ConfigMap(workload, environment.Config);
+        yield return Deployment(workload, environment, layer);
+        yield return Service(workload, layer, headless: sip);
+        yield return Autoscaler(workload, layer, values.Autoscaling, sip);
+        yield return DisruptionBudget(workload, layer);
+    }
+
+    private static string Port(StatelessValues layer, string name) =>
+        layer.Ports[name].ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static V1Deployment Deployment(Workload workload, TranslatedEnvironment environment, StatelessValues layer)
+    {
+        var container = new V1Container
+        {
+            Name = workload.Name,
+            Image = layer.Image,
+            Ports = PodParts.ContainerPorts(workload, layer.Ports),
+            EnvFrom = PodParts.FromConfigMap(workload),
+            Env = environment.Env,
+            Lifecycle = PodParts.PreStopWait(layer.PreStopDelaySeconds),
+            Resources = new V1ResourceRequirements
+            {
+                Requests = new Dictionary<string, ResourceQuantity>
+                {
+                    ["cpu"] = new($"{layer.CpuRequestMillicores}m"),
+                    ["memory"] = new($"{layer.MemoryRequestMebibytes}Mi"),
+                },
+            },
+        };
+        if (workload.HasPort(PlatformEndpoints.Http))
+        {
+            (container.ReadinessProbe, container.LivenessProbe) = PodParts.HttpProbes(PodParts.PortName(PlatformEndpoints.Http));
+        }
+        else
+        {
+            var command = new V1ExecAction { Command = ["sh", "-c", layer.HealthCommand] };
+            container.ReadinessProbe = new V1Probe { Exec = command, PeriodSeconds = 5, FailureThreshold = 2 };
+            container.LivenessProbe = new V1Probe { Exec = command, InitialDelaySeconds = 10, PeriodSeconds = 10, FailureThreshold = 3 };
+        }
+
+        return new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = KubernetesNaming.Metadata(KubernetesNaming.ObjectName(workload.Name, "Deployment"), workload.Name, workload.Layer),
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = layer.Replicas,
+                Selector = PodParts.SelectorOf(workload.Name),
+                // New pods ready before old ones drain: capacity never dips during a rollout.
+                Strategy = new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = "25%", MaxUnavailable = 0 } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = PodParts.PodMetadata(workload),
+                    Spec = new V1PodSpec
+                    {
+                        Containers = [container],
+                        TerminationGracePeriodSeconds = layer.TerminationGracePeriodSeconds,
+                    },
+                },
+            },
+        };
+    }
+
+    private static V1Service Service(Workload workload, StatelessValues layer, bool headless) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Service",
+        Metadata = KubernetesNaming.Metadata(KubernetesNaming.ServiceName(workload.Name), workload.Name, workload.Layer),
+        Spec = new V1ServiceSpec
+        {
+            // Headless: DNS answers SRV/A with every ready pod, and the SIP hops balance across them by SRV.
+            ClusterIP = headless ? "None" : null,
+            Selector = KubernetesNaming.Selector(workload.Name),
+            Ports = PodParts.ServicePorts(workload, layer.Ports),
+        },
+    };
+
+    private static V2HorizontalPodAutoscaler Autoscaler(Workload workload, StatelessValues layer, AutoscalingValues autoscaling, bool sip)
+    {
+        var metrics = new List<V2MetricSpec>
+        {
+            new()
+            {
+                Type = "Resource",
+                Resource = new V2ResourceMetricSource
+                {
+                    Name = "cpu",
+                    Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = layer.TargetCpuPercent },
+                },
+            },
+        };
+        if (sip && autoscaling.ActiveCallsMetric)
+        {
+            metrics.Add(new V2MetricSpec
+            {
+                Type = "Pods",
+                Pods = new V2PodsMetricSource
+                {
+                    Metric = new V2MetricIdentifier { Name = ActiveCallsMetric },
+                    Target = new V2MetricTarget { Type = "AverageValue", AverageValue = new ResourceQuantity($"{autoscaling.ActiveCallsPerPod}") },
+                },
+            });
+        }
+        return new V2HorizontalPodAutoscaler
+        {
+            ApiVersion = "autoscaling/v2",
+            Kind = "HorizontalPodAutoscaler",
+            Metadata = KubernetesNaming.Metadata(KubernetesNaming.ObjectName(workload.Name, "hpa"), workload.Name, workload.Layer),
+            Spec = new V2HorizontalPodAutoscalerSpec
+            {
+                ScaleTargetRef = new V2CrossVersionObjectReference
+                {
+                    ApiVersion = "apps/v1",
+                    Kind = "Deployment",
+                    Name = KubernetesNaming.ObjectName(workload.Name, "Deployment"),
+                },
+                MinReplicas = layer.MinReplicas,
+                MaxReplicas = layer.MaxReplicas,
+                Metrics = metrics,
+                // Scale down slowly: a pod removed takes its calls' whole drain with it.
+                Behavior = new V2HorizontalPodAutoscalerBehavior
+                {
+                    ScaleDown = new V2HPAScalingRules
+                    {
+                        Policies = [new V2HPAScalingPolicy { Type = "Pods", Value = 1, PeriodSeconds = 60 }],
+                        StabilizationWindowSeconds = 300,
+                    },
+                },
+            },
+        };
+    }
+
+    private static V1PodDisruptionBudget DisruptionBudget(Workload workload, StatelessValues layer) => new()
+    {
+        ApiVersion = "policy/v1",
+        Kind = "PodDisruptionBudget",
+        Metadata = KubernetesNaming.Metadata(KubernetesNaming.ObjectName(workload.Name, "pdb"), workload.Name, workload.Layer),
+        Spec = new V1PodDisruptionBudgetSpec
+        {
+            MaxUnavailable = layer.MaxUnavailable,
+            Selector = PodParts.SelectorOf(workload.Name),
+        },
+    };
+}
