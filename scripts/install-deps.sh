@@ -1,10 +1,29 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the platform runs locally (no container runtime needed):
-# sip-tester (SIPp), redis-server and rtpengine-daemon. Idempotent: apt is touched only when
-# something is missing, so repeated runs are fast and work offline.
+# Installs what the platform and its tests run locally (no container runtime needed):
+# the Debian packages sip-tester (SIPp), redis-server, rtpengine-daemon, dnsmasq-base and bird2
+# (BIRD parses the published OSPF configuration), and the npm packages of tests/k8s-validate
+# (Kubernetes schema validation of the published manifests, with the machine's Node.js).
+# Idempotent: apt and npm are touched only when something is missing, so repeated runs are fast
+# and work offline.
 set -euo pipefail
 
-PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base)
+PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base bird2)
+VALIDATOR_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/k8s-validate"
+
+install_validator() {
+  # npm ci installs exactly package-lock.json; the stamp says which lock file is installed.
+  local stamp="$VALIDATOR_DIR/node_modules/.voipplatform-lock"
+  if [ -f "$stamp" ] && cmp -s "$VALIDATOR_DIR/package-lock.json" "$stamp"; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: npm not found: the Kubernetes schema tests need Node.js 20+ and npm" >&2
+    return 0
+  fi
+  echo "install-deps: npm ci in tests/k8s-validate"
+  (cd "$VALIDATOR_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$VALIDATOR_DIR/package-lock.json" "$stamp"
+}
 
 missing=()
 for package in "${PACKAGES[@]}"; do
@@ -15,6 +34,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all present (${PACKAGES[*]})"
+  install_validator
   exit 0
 fi
 
@@ -31,3 +51,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update
 "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+install_validator

@@ -23,6 +23,14 @@ internal sealed class ChartValues
 }
 
 /// <summary>
+/// A Kubernetes quantity (<c>500m</c>, <c>8Gi</c>), written in its canonical form: the typed client writes a quantity
+/// canonicalized (<c>5000</c> becomes <c>5k</c>), so a default in another form would render differently from the
+/// plain manifests.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class ChartQuantityAttribute : Attribute;
+
+/// <summary>
 /// A value that changes the shape of objects (a field present or not, another kind of object), not just a scalar in
 /// them. The chart writes one template branch per setting (<c>if eq .Values.path "x"</c>); never a placeholder.
 /// </summary>
@@ -205,9 +213,11 @@ internal sealed class StatelessValues
     public string HealthCommand { get; set; } = "asterisk -rx 'core show uptime' >/dev/null";
 
     /// <summary>Requests: the CPU one is what the HPA's utilization target is measured against.</summary>
-    public int CpuRequestMillicores { get; set; } = 500;
+    [ChartQuantity]
+    public string CpuRequest { get; set; } = "500m";
 
-    public int MemoryRequestMebibytes { get; set; } = 256;
+    [ChartQuantity]
+    public string MemoryRequest { get; set; } = "256Mi";
 
     public int MinReplicas { get; set; } = 2;
     public int MaxReplicas { get; set; } = 10;
@@ -226,7 +236,9 @@ internal sealed class AutoscalingValues
     [ChartSwitch("true", "false")]
     public bool ActiveCallsMetric { get; set; }
 
-    public int ActiveCallsPerPod { get; set; } = 5000;
+    /// <summary>Target of active calls per pod (a quantity: 5000 is written <c>5k</c>).</summary>
+    [ChartQuantity]
+    public string ActiveCallsPerPod { get; set; } = "5k";
 }
 
 internal sealed class ConsulValues
@@ -234,12 +246,16 @@ internal sealed class ConsulValues
     public string Image { get; set; } = string.Empty;
     public int Replicas { get; set; } = 3;
     public Dictionary<string, int> Ports { get; set; } = [];
-    public int StorageGibibytes { get; set; } = 1;
+
+    [ChartQuantity]
+    public string Storage { get; set; } = "1Gi";
 }
 
 internal sealed class RedisValues
 {
     public string Image { get; set; } = string.Empty;
     public Dictionary<string, int> Ports { get; set; } = [];
-    public int StorageGibibytes { get; set; } = 8;
+
+    [ChartQuantity]
+    public string Storage { get; set; } = "8Gi";
 }

@@ -56,6 +56,10 @@ internal static class ChartValuesFactory
                 case WorkloadLayer.Consul:
                     values.Consul.Image = image;
                     values.Consul.Ports = ports;
+                    foreach (var (name, port) in ConsulLayer.ServerPorts)
+                    {
+                        values.Consul.Ports[name] = port;
+                    }
                     break;
                 case WorkloadLayer.Redis:
                     values.Redis.Image = image;

@@ -12,9 +12,10 @@ namespace VoipPlatform.AppHost.Publishing;
 /// </summary>
 internal static class ConsulLayer
 {
-    // Server-to-server ports (Consul's defaults); not in the app model, which runs one dev agent.
-    private const int ServerRpcPort = 8300;
-    private const int SerfLanPort = 8301;
+    /// <summary>Server-to-server ports (Consul's defaults), in the values beside the model's HTTP and DNS ports.</summary>
+    public static readonly Dictionary<string, int> ServerPorts = new() { ["server"] = 8300, [SerfLanPort] = 8301 };
+
+    private const string SerfLanPort = "serfLan";
     private const string DataVolume = "data";
     private const string DataPath = "/consul/data";
 
@@ -45,9 +46,8 @@ internal static class ConsulLayer
             Ports =
             [
                 .. PodParts.ContainerPorts(workload, consul.Ports),
-                new V1ContainerPort { ContainerPort = ServerRpcPort, Name = "server", Protocol = "TCP" },
-                new V1ContainerPort { ContainerPort = SerfLanPort, Name = "serf-lan", Protocol = "TCP" },
-                new V1ContainerPort { ContainerPort = SerfLanPort, Name = "serf-lan-udp", Protocol = "UDP" },
+                // Serf gossips over UDP as well as TCP.
+                new V1ContainerPort { ContainerPort = consul.Ports[SerfLanPort], Name = PodParts.PortName(SerfLanPort) + "-udp", Protocol = "UDP" },
             ],
             ReadinessProbe = new V1Probe
             {
@@ -72,9 +72,9 @@ internal static class ConsulLayer
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = PodParts.PodMetadata(workload),
-                    Spec = new V1PodSpec { Containers = [container], TerminationGracePeriodSeconds = 30 },
+                    Spec = new V1PodSpec { Containers = [container] },
                 },
-                VolumeClaimTemplates = [PodParts.DataClaim(DataVolume, consul.StorageGibibytes)],
+                VolumeClaimTemplates = [PodParts.DataClaim(DataVolume, consul.Storage)],
             },
         };
         yield return Service(workload, PeersServiceName(workload), consul, headless: true);

@@ -74,13 +74,13 @@ internal static class PodParts
         [new V1Toleration { Effect = "NoSchedule", Key = pool.Label, OperatorProperty = "Equal", Value = pool.Value }]);
 
     /// <summary>A StatefulSet's data volume claim (one per pod).</summary>
-    public static V1PersistentVolumeClaim DataClaim(string name, int gibibytes) => new()
+    public static V1PersistentVolumeClaim DataClaim(string name, string storage) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
         Spec = new V1PersistentVolumeClaimSpec
         {
             AccessModes = ["ReadWriteOnce"],
-            Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new($"{gibibytes}Gi") } },
+            Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(storage) } },
         },
     };
 

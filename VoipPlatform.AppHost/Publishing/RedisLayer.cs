@@ -59,7 +59,7 @@ internal static class RedisLayer
                     Metadata = PodParts.PodMetadata(workload),
                     Spec = new V1PodSpec { Containers = [container] },
                 },
-                VolumeClaimTemplates = [PodParts.DataClaim(DataVolume, redis.StorageGibibytes)],
+                VolumeClaimTemplates = [PodParts.DataClaim(DataVolume, redis.Storage)],
             },
         };
         yield return new V1Service

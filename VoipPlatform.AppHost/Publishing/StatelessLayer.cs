@@ -37,7 +37,8 @@ internal static class StatelessLayer
         yield return PodParts.ConfigMap(workload, environment.Config);
         yield return Deployment(workload, environment, layer);
         yield return Service(workload, layer, headless: sip);
-        yield return Autoscaler(workload, layer, values.Autoscaling, sip);
+        // Only the platform's own SIP services export sip.dialogs.active (Asterisk does not).
+        yield return Autoscaler(workload, layer, values.Autoscaling, exportsActiveCalls: sip && workload.Resource is ProjectResource);
         yield return DisruptionBudget(workload, layer);
     }
 
@@ -58,8 +59,8 @@ internal static class StatelessLayer
             {
                 Requests = new Dictionary<string, ResourceQuantity>
                 {
-                    ["cpu"] = new($"{layer.CpuRequestMillicores}m"),
-                    ["memory"] = new($"{layer.MemoryRequestMebibytes}Mi"),
+                    ["cpu"] = new(layer.CpuRequest),
+                    ["memory"] = new(layer.MemoryRequest),
                 },
             },
         };
@@ -112,7 +113,7 @@ internal static class StatelessLayer
         },
     };
 
-    private static V2HorizontalPodAutoscaler Autoscaler(Workload workload, StatelessValues layer, AutoscalingValues autoscaling, bool sip)
+    private static V2HorizontalPodAutoscaler Autoscaler(Workload workload, StatelessValues layer, AutoscalingValues autoscaling, bool exportsActiveCalls)
     {
         var metrics = new List<V2MetricSpec>
         {
@@ -126,7 +127,7 @@ internal static class StatelessLayer
                 },
             },
         };
-        if (sip && autoscaling.ActiveCallsMetric)
+        if (exportsActiveCalls && autoscaling.ActiveCallsMetric)
         {
             metrics.Add(new V2MetricSpec
             {
@@ -134,7 +135,7 @@ internal static class StatelessLayer
                 Pods = new V2PodsMetricSource
                 {
                     Metric = new V2MetricIdentifier { Name = ActiveCallsMetric },
-                    Target = new V2MetricTarget { Type = "AverageValue", AverageValue = new ResourceQuantity($"{autoscaling.ActiveCallsPerPod}") },
+                    Target = new V2MetricTarget { Type = "AverageValue", AverageValue = new ResourceQuantity(autoscaling.ActiveCallsPerPod) },
                 },
             });
         }

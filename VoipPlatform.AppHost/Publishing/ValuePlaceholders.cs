@@ -51,7 +51,11 @@ internal sealed partial class ValuePlaceholders
         {
             object value = property.GetValue(source)!;
             string childPath = Join(path, CamelCase(property.Name));
-            property.SetValue(copy, property.GetCustomAttribute<ChartSwitchAttribute>() is null ? MarkValue(value, childPath) : value);
+            object marked = property.GetCustomAttribute<ChartSwitchAttribute>() is not null ? value
+                // A quantity must still parse as one: a sentinel number, which is its own canonical form.
+                : property.GetCustomAttribute<ChartQuantityAttribute>() is not null ? NewSentinel(childPath).ToString(CultureInfo.InvariantCulture)
+                : MarkValue(value, childPath);
+            property.SetValue(copy, marked);
         }
         return copy;
     }
