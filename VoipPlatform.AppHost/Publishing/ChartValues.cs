@@ -10,6 +10,9 @@ internal sealed class ChartValues
     public GlobalValues Global { get; set; } = new();
     public NetworkValues Network { get; set; } = new();
     public NodePoolsValues NodePools { get; set; } = new();
+    /// <summary>The app model's plain (not secret) parameters, by name: their values at publish time.</summary>
+    public Dictionary<string, string> Parameters { get; set; } = [];
+
     public SecretsValues Secrets { get; set; } = new();
     public ProxyValues Proxy { get; set; } = new();
     public MediaValues Media { get; set; } = new();
@@ -209,8 +212,11 @@ internal sealed class StatelessValues
     /// <summary><c>Sip:Proxy:DrainTimeout</c> of a SIP layer: how long it waits for its calls after SIGTERM.</summary>
     public string DrainTimeout { get; set; } = "00:59:00";
 
-    /// <summary>Probe for a workload without an HTTP health endpoint (<c>sh -c</c>); unused when it has one.</summary>
-    public string HealthCommand { get; set; } = "asterisk -rx 'core show uptime' >/dev/null";
+    /// <summary>Probe (<c>sh -c</c>) of a workload without an HTTP health endpoint; empty for the others.</summary>
+    public string HealthCommand { get; set; } = string.Empty;
+
+    /// <summary>preStop drain (<c>sh -c</c>) of a container that does not drain by itself on SIGTERM; empty for the platform's services.</summary>
+    public string PreStopCommand { get; set; } = string.Empty;
 
     /// <summary>Requests: the CPU one is what the HPA's utilization target is measured against.</summary>
     [ChartQuantity]

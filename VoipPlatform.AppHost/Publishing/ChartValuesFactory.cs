@@ -19,11 +19,19 @@ internal static class ChartValuesFactory
         [WorkloadLayer.Media] = 5203,
     };
 
+    /// <summary>
+    /// Probe and drain of the stateless containers that are not the platform's own services: the Asterisk application
+    /// servers, through Asterisk's CLI (new calls refused, current ones finish).
+    /// </summary>
+    private const string ContainerHealthCommand = "asterisk -rx 'core show uptime' >/dev/null";
+    private const string ContainerPreStopCommand = "asterisk -rx 'core stop gracefully'";
+
     /// <summary>SIP over TLS at the edge (RFC 3261 section 26.2); not in the local app model, which runs no TLS.</summary>
     public const string SipTlsPortName = "sipTls";
     private const int SipTlsPort = 5061;
 
-    public static ChartValues Create(IReadOnlyList<Workload> workloads, IEnumerable<ParameterResource> secretParameters, KubernetesPublishOptions options)
+    public static ChartValues Create(IReadOnlyList<Workload> workloads, IReadOnlyDictionary<ParameterResource, string?> parameters,
+        KubernetesPublishOptions options)
     {
         var values = new ChartValues();
         values.Global.Namespace = options.Namespace;
@@ -32,10 +40,18 @@ internal static class ChartValuesFactory
         values.Proxy.Bird.Bfd = options.Bfd;
         values.Autoscaling.ActiveCallsMetric = options.ActiveCallsMetric;
 
-        foreach (var parameter in secretParameters)
+        foreach (var (parameter, value) in parameters)
         {
-            values.Secrets.Parameters[ValuePlaceholders.ValuesKey(parameter.Name)] =
-                new SecretReferenceValues { ExistingSecret = $"{KubernetesNaming.PartOf}-{parameter.Name}" };
+            string key = ValuePlaceholders.ValuesKey(parameter.Name);
+            if (parameter.Secret)
+            {
+                // Only the Secret's name: its value is created in the cluster, never written here.
+                values.Secrets.Parameters[key] = new SecretReferenceValues { ExistingSecret = $"{KubernetesNaming.PartOf}-{parameter.Name}" };
+            }
+            else
+            {
+                values.Parameters[key] = value ?? string.Empty;
+            }
         }
 
         foreach (var workload in workloads)
@@ -72,6 +88,8 @@ internal static class ChartValuesFactory
                         Ports = ports,
                         // The AppHost's replicas (router, router2) become the Deployment's count, at least the HPA's minimum.
                         Replicas = Math.Max(workload.ResourceCount, 2),
+                        HealthCommand = workload.HasPort(PlatformEndpoints.Http) ? string.Empty : ContainerHealthCommand,
+                        PreStopCommand = workload.IsPlatformService ? string.Empty : ContainerPreStopCommand,
                     };
                     break;
             }

@@ -31,10 +31,14 @@ internal static class KubernetesPublishingExtensions
             {
                 environments[workload] = await WorkloadEnvironment.GatherAsync(workload.Resource, context.ExecutionContext, context.CancellationToken);
             }
-            var secrets = context.Model.Resources.OfType<ParameterResource>().Where(p => p.Secret)
-                .Concat(environments.Values.SelectMany(e => e.SecretParameters()))
-                .Distinct();
-            var values = ChartValuesFactory.Create(workloads, secrets, options);
+            var parameters = new Dictionary<ParameterResource, string?>();
+            foreach (var parameter in context.Model.Resources.OfType<ParameterResource>()
+                .Concat(environments.Values.SelectMany(e => e.Parameters())).Distinct())
+            {
+                // A secret's value is never read: the chart refers to a Secret created in the cluster.
+                parameters[parameter] = parameter.Secret ? null : await parameter.GetValueAsync(context.CancellationToken);
+            }
+            var values = ChartValuesFactory.Create(workloads, parameters, options);
             var objects = new PlatformObjects(workloads, environments);
 
             await ChartWriter.WriteAsync(output, values, objects.Build, options.ImageTag, context.CancellationToken);

@@ -34,6 +34,9 @@ internal sealed record WorkloadPort(string Name, int DefaultPort, ProtocolType P
 internal sealed record Workload(string Name, WorkloadLayer Layer, IResource Resource, int ResourceCount, IReadOnlyList<WorkloadPort> Ports)
 {
     public bool HasPort(string name) => Ports.Any(p => p.Name == name);
+
+    /// <summary>One of the platform's .NET services: drains itself on SIGTERM and reads the <c>Sip__*</c>/<c>Consul__*</c> settings.</summary>
+    public bool IsPlatformService => Resource is ProjectResource;
 }
 
 /// <summary>Reads the workloads out of the app model.</summary>

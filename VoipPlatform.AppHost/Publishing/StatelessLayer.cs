@@ -17,7 +17,7 @@ internal static class StatelessLayer
     {
         var layer = values.Stateless[ValuePlaceholders.ValuesKey(workload.Name)];
         bool sip = workload.SpeaksSip();
-        if (sip)
+        if (sip && workload.IsPlatformService)
         {
             // Any replica serves any call; the pod's own address goes into Via, Record-Route and the Consul registration.
             environment
@@ -32,13 +32,16 @@ internal static class StatelessLayer
         {
             environment.Set("HTTP_PORTS", Port(layer, PlatformEndpoints.Http));
         }
-        environment.SetFromField("Consul__Service__Address", PodParts.PodIpField);
+        if (workload.IsPlatformService)
+        {
+            environment.SetFromField("Consul__Service__Address", PodParts.PodIpField);
+        }
 
         yield return PodParts.ConfigMap(workload, environment.Config);
         yield return Deployment(workload, environment, layer);
         yield return Service(workload, layer, headless: sip);
         // Only the platform's own SIP services export sip.dialogs.active (Asterisk does not).
-        yield return Autoscaler(workload, layer, values.Autoscaling, exportsActiveCalls: sip && workload.Resource is ProjectResource);
+        yield return Autoscaler(workload, layer, values.Autoscaling, exportsActiveCalls: sip && workload.IsPlatformService);
         yield return DisruptionBudget(workload, layer);
     }
 
@@ -54,7 +57,10 @@ internal static class StatelessLayer
             Ports = PodParts.ContainerPorts(workload, layer.Ports),
             EnvFrom = PodParts.FromConfigMap(workload),
             Env = environment.Env,
-            Lifecycle = PodParts.PreStopWait(layer.PreStopDelaySeconds),
+            // The platform's services drain themselves on SIGTERM (after the wait); other containers are told to here.
+            Lifecycle = workload.IsPlatformService
+                ? PodParts.PreStopWait(layer.PreStopDelaySeconds)
+                : new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["sh", "-c", layer.PreStopCommand] } } },
             Resources = new V1ResourceRequirements
             {
                 Requests = new Dictionary<string, ResourceQuantity>

@@ -34,17 +34,17 @@ internal sealed class WorkloadEnvironment
     }
 
     /// <summary>
-    /// The secret parameters the environment uses, also inside composed values (a Redis password is not among the
-    /// model's resources, only inside its connection string).
+    /// The parameters the environment uses, also inside composed values (a Redis password is not among the model's
+    /// resources, only inside its connection string).
     /// </summary>
-    public IEnumerable<ParameterResource> SecretParameters() => _raw.SelectMany(kv => SecretsIn(kv.Value));
+    public IEnumerable<ParameterResource> Parameters() => _raw.SelectMany(kv => ParametersIn(kv.Value));
 
-    private static IEnumerable<ParameterResource> SecretsIn(object? value) => value switch
+    private static IEnumerable<ParameterResource> ParametersIn(object? value) => value switch
     {
-        ParameterResource { Secret: true } parameter => [parameter],
-        ConnectionStringReference connection => SecretsIn(connection.Resource.ConnectionStringExpression),
-        IResourceWithConnectionString resource => SecretsIn(resource.ConnectionStringExpression),
-        ReferenceExpression expression => expression.ValueProviders.SelectMany(SecretsIn),
+        ParameterResource parameter => [parameter],
+        ConnectionStringReference connection => ParametersIn(connection.Resource.ConnectionStringExpression),
+        IResourceWithConnectionString resource => ParametersIn(resource.ConnectionStringExpression),
+        ReferenceExpression expression => expression.ValueProviders.SelectMany(ParametersIn),
         _ => [],
     };
 
@@ -101,7 +101,7 @@ internal sealed class WorkloadEnvironment
             null => string.Empty,
             string s => s,
             ParameterResource { Secret: true } parameter => SecretVariable(parameter),
-            ParameterResource parameter => parameter.ValueExpression,
+            ParameterResource parameter => values.Parameters[ValuePlaceholders.ValuesKey(parameter.Name)],
             EndpointReference endpoint => Endpoint(endpoint, EndpointProperty.Url),
             EndpointReferenceExpression expression => Endpoint(expression.Endpoint, expression.Property),
             ConnectionStringReference connection => Text(connection.Resource.ConnectionStringExpression),

@@ -150,6 +150,13 @@ public sealed class KubernetesPublishingTests(PublishFixture publish)
         Assert.Equal("None", Default.Object("router-service").At("spec.clusterIP"));
         Assert.Equal("None", Default.Object("asterisk-service").At("spec.clusterIP"));
         Assert.Equal("00:59:00", Default.Object("router-config").Map("data")["Sip__Proxy__DrainTimeout"]);
+        // The routers drain themselves on SIGTERM after a short wait; Asterisk is told to, through its CLI.
+        Assert.Equal(5L, Container(Default.Object("router-deployment").Map("spec.template.spec"), "router").At("lifecycle.preStop.sleep.seconds"));
+        var asterisk = Container(Default.Object("asterisk-deployment").Map("spec.template.spec"), "asterisk");
+        Assert.Contains("core stop gracefully", string.Join(' ', (List<object?>)asterisk.At("lifecycle.preStop.exec.command")!));
+        Assert.Contains("core show uptime", string.Join(' ', (List<object?>)asterisk.At("readinessProbe.exec.command")!));
+        // The SIP core's settings go only to the platform's own services.
+        Assert.DoesNotContain(Default.Object("asterisk-config").Map("data").Keys, k => k.StartsWith("Sip__", StringComparison.Ordinal));
         // Two router resources in the AppHost are one Deployment with two replicas.
         Assert.Equal(2L, Default.Object("router-deployment").At("spec.replicas"));
         Assert.DoesNotContain(Default.Manifests.Keys, k => k.StartsWith("router2", StringComparison.Ordinal));
@@ -238,6 +245,14 @@ public sealed class KubernetesPublishingTests(PublishFixture publish)
         }
         // The media pod keeps its RTP range annotation beside the Multus one.
         Assert.Equal("30000-61999", publish.Switched.Object("mediaagent-deployment").Map("spec.template.metadata.annotations")["voipplatform.io/rtp-ports"]);
+    }
+
+    [Fact]
+    public async Task A_bad_publish_option_fails_the_publish_naming_the_setting()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => PublishFixture.PublishAsync(
+            Path.Combine(publish.ScratchDirectory, "bad"), ["--VoipPlatform:Kubernetes:NetworkMode=overlay"]));
+        Assert.Contains("VoipPlatform:Kubernetes:NetworkMode must be 'host' or 'multus', not 'overlay'", failure.Message);
     }
 
     [Fact]
