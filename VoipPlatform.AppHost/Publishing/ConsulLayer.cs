@@ -1,4 +1,3 @@
-using System.Globalization;
 using k8s;
 using k8s.Models;
 using VoipPlatform.AppHost.Hosting;
@@ -16,7 +15,6 @@ internal static class ConsulLayer
     public static readonly Dictionary<string, int> ServerPorts = new() { ["server"] = 8300, [SerfLanPort] = 8301 };
 
     private const string SerfLanPort = "serfLan";
-    private const string DataVolume = "data";
     private const string DataPath = "/consul/data";
 
     public static string PeersServiceName(Workload workload) => $"{workload.Name}-headless";
@@ -33,13 +31,13 @@ internal static class ConsulLayer
             Args =
             [
                 "agent", "-server", "-ui",
-                $"-bootstrap-expect={Number(consul.Replicas)}",
+                $"-bootstrap-expect={PodParts.Number(consul.Replicas)}",
                 // Every server joins the others by the headless Service's name (all server pods' addresses).
                 $"-retry-join={peers}",
                 "-client=0.0.0.0",
                 $"-data-dir={DataPath}",
-                $"-http-port={Number(consul.Ports[PlatformEndpoints.Http])}",
-                $"-dns-port={Number(consul.Ports[PlatformEndpoints.Dns])}",
+                $"-http-port={PodParts.Number(consul.Ports[PlatformEndpoints.Http])}",
+                $"-dns-port={PodParts.Number(consul.Ports[PlatformEndpoints.Dns])}",
                 "-advertise=$(POD_IP)",
             ],
             Env = [.. environment.Env, PodParts.EnvFromField("POD_IP", PodParts.PodIpField)],
@@ -54,47 +52,13 @@ internal static class ConsulLayer
                 HttpGet = new V1HTTPGetAction { Port = PodParts.PortName(PlatformEndpoints.Http), Path = "/v1/status/leader" },
                 PeriodSeconds = 5,
             },
-            VolumeMounts = [PodParts.Mount(DataPath, DataVolume)],
+            VolumeMounts = [PodParts.Mount(DataPath, PodParts.DataVolume)],
         };
 
-        yield return new V1StatefulSet
-        {
-            ApiVersion = "apps/v1",
-            Kind = "StatefulSet",
-            Metadata = KubernetesNaming.Metadata(KubernetesNaming.ObjectName(workload.Name, "StatefulSet"), workload.Name, workload.Layer),
-            Spec = new V1StatefulSetSpec
-            {
-                ServiceName = PeersServiceName(workload),
-                Replicas = consul.Replicas,
-                // Servers start together: the cluster elects a leader only once bootstrap-expect servers are up.
-                PodManagementPolicy = "Parallel",
-                Selector = PodParts.SelectorOf(workload.Name),
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = PodParts.PodMetadata(workload),
-                    Spec = new V1PodSpec { Containers = [container] },
-                },
-                VolumeClaimTemplates = [PodParts.DataClaim(DataVolume, consul.Storage)],
-            },
-        };
-        yield return Service(workload, PeersServiceName(workload), consul, headless: true);
-        yield return Service(workload, KubernetesNaming.ServiceName(workload.Name), consul, headless: false);
+        // Servers start together: the cluster elects a leader only once bootstrap-expect servers are up.
+        yield return PodParts.StatefulSet(workload, PeersServiceName(workload), consul.Replicas, container, consul.Storage, podManagementPolicy: "Parallel");
+        // Peers must find each other before any is ready (no leader yet).
+        yield return PodParts.Service(workload, consul.Ports, headless: true, PeersServiceName(workload), publishNotReadyAddresses: true);
+        yield return PodParts.Service(workload, consul.Ports, headless: false);
     }
-
-    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static V1Service Service(Workload workload, string name, ConsulValues consul, bool headless) => new()
-    {
-        ApiVersion = "v1",
-        Kind = "Service",
-        Metadata = KubernetesNaming.Metadata(name, workload.Name, workload.Layer),
-        Spec = new V1ServiceSpec
-        {
-            ClusterIP = headless ? "None" : null,
-            // Peers must find each other before any is ready (no leader yet).
-            PublishNotReadyAddresses = headless ? true : null,
-            Selector = KubernetesNaming.Selector(workload.Name),
-            Ports = PodParts.ServicePorts(workload, consul.Ports),
-        },
-    };
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using k8s;
 using k8s.Models;
 using VoipPlatform.AppHost.Hosting;
@@ -25,36 +24,23 @@ internal static class EdgeProxyLayer
         var proxy = values.Proxy;
         environment
             .Set("Sip__ListenAddress", "0.0.0.0")
-            .Set("Sip__Port", Number(proxy.Ports[PlatformEndpoints.Sip]))
-            .Set("Sip__TlsPort", Number(proxy.Ports[ChartValuesFactory.SipTlsPortName]))
+            .Set("Sip__Port", PodParts.Number(proxy.Ports[PlatformEndpoints.Sip]))
+            .Set("Sip__TlsPort", PodParts.Number(proxy.Ports[ChartValuesFactory.SipTlsPortName]))
             .Set("Sip__TlsCertificatePath", $"{TlsDirectory}/{TlsFile}")
             // Phones see the VIP in Via and Record-Route, whichever node their packets reach.
             .Set("Sip__AdvertisedAddress", proxy.Vip)
             .Set("Sip__EgressAllowList__0", values.Global.SipEgressAllowList)
             .Set("Sip__Dns__Server", values.Global.DnsServer)
             .Set("Sip__Proxy__DrainTimeout", proxy.DrainTimeout)
-            .Set("HTTP_PORTS", Number(proxy.Ports[PlatformEndpoints.Http]))
+            .Set("HTTP_PORTS", PodParts.Number(proxy.Ports[PlatformEndpoints.Http]))
             .SetFromField("Consul__Service__Address", PodParts.PodIpField);
 
         yield return PodParts.ConfigMap(workload, environment.Config);
         yield return BirdConfigMap(workload, values);
         yield return DaemonSet(workload, environment, values);
-        yield return new V1Service
-        {
-            ApiVersion = "v1",
-            Kind = "Service",
-            Metadata = KubernetesNaming.Metadata(KubernetesNaming.ServiceName(workload.Name), workload.Name, workload.Layer),
-            Spec = new V1ServiceSpec
-            {
-                // Headless: lists the edge nodes (monitoring, SRV); phones reach the proxies by the VIP, not by this.
-                ClusterIP = "None",
-                Selector = KubernetesNaming.Selector(workload.Name),
-                Ports = PodParts.ServicePorts(workload, proxy.Ports),
-            },
-        };
+        // Lists the edge nodes (monitoring, SRV); phones reach the proxies by the VIP, not by this.
+        yield return PodParts.Service(workload, proxy.Ports, headless: true);
     }
-
-    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static V1ConfigMap BirdConfigMap(Workload workload, ChartValues values) => new()
     {
@@ -98,7 +84,7 @@ internal static class EdgeProxyLayer
             Env =
             [
                 PodParts.Env("VIP", proxy.Vip),
-                PodParts.Env("HEALTH_URL", $"http://127.0.0.1:{Number(proxy.Ports[PlatformEndpoints.Http])}{PodParts.ReadinessPath}"),
+                PodParts.Env("HEALTH_URL", $"http://127.0.0.1:{PodParts.Number(proxy.Ports[PlatformEndpoints.Http])}{PodParts.ReadinessPath}"),
             ],
             // OSPF speaks raw IP (protocol 89); the VIP goes on lo.
             SecurityContext = new V1SecurityContext { Capabilities = new V1Capabilities { Add = ["NET_ADMIN", "NET_RAW"] } },

@@ -1,4 +1,3 @@
-using System.Globalization;
 using k8s;
 using k8s.Models;
 using VoipPlatform.AppHost.Hosting;
@@ -32,37 +31,24 @@ internal static class MediaLayer
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> Build(Workload workload, TranslatedEnvironment environment, ChartValues values)
     {
         var media = values.Media;
-        string ngPort = Number(media.Ports[PlatformEndpoints.Ng]);
+        string ngPort = PodParts.Number(media.Ports[PlatformEndpoints.Ng]);
         environment
             .SetFromField("POD_IP", PodParts.PodIpField)
             .SetComposed("MediaAgent__NgEndpoint", $"$(POD_IP):{ngPort}")
             .Set("MediaAgent__Kernel__ControlFile", $"{MountedProcPath}/control")
-            .Set("MediaAgent__Kernel__PortBase", Number(media.RtpPortMin))
-            .Set("MediaAgent__RtpEngine__UserspacePortMin", Number(media.RtpPortMin))
-            .Set("MediaAgent__RtpEngine__UserspacePortMax", Number(media.RtpPortMax))
-            .Set("HTTP_PORTS", Number(media.Ports[PlatformEndpoints.Http]))
+            .Set("MediaAgent__Kernel__PortBase", PodParts.Number(media.RtpPortMin))
+            .Set("MediaAgent__RtpEngine__UserspacePortMin", PodParts.Number(media.RtpPortMin))
+            .Set("MediaAgent__RtpEngine__UserspacePortMax", PodParts.Number(media.RtpPortMax))
+            .Set("HTTP_PORTS", PodParts.Number(media.Ports[PlatformEndpoints.Http]))
             .SetFromField("Consul__Service__Address", PodParts.PodIpField)
-            .Set("Consul__Service__Meta__rtp_ports", $"{Number(media.RtpPortMin)}-{Number(media.RtpPortMax)}")
+            .Set("Consul__Service__Meta__rtp_ports", $"{PodParts.Number(media.RtpPortMin)}-{PodParts.Number(media.RtpPortMax)}")
             .SetComposed("Consul__Service__Meta__ng", $"$(POD_IP):{ngPort}");
 
         yield return PodParts.ConfigMap(workload, environment.Config);
         yield return Workload(workload, environment, values);
-        yield return new V1Service
-        {
-            ApiVersion = "v1",
-            Kind = "Service",
-            Metadata = KubernetesNaming.Metadata(KubernetesNaming.ServiceName(workload.Name), workload.Name, workload.Layer),
-            Spec = new V1ServiceSpec
-            {
-                // Headless: the proxies find every ready relay by SRV (_ng._udp) and pick one per call.
-                ClusterIP = "None",
-                Selector = KubernetesNaming.Selector(workload.Name),
-                Ports = PodParts.ServicePorts(workload, media.Ports),
-            },
-        };
+        // The proxies find every ready relay by SRV (_ng._udp) and pick one per call.
+        yield return PodParts.Service(workload, media.Ports, headless: true);
     }
-
-    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static IKubernetesObject<V1ObjectMeta> Workload(Workload workload, TranslatedEnvironment environment, ChartValues values)
     {
@@ -112,7 +98,7 @@ internal static class MediaLayer
             ],
         };
         var podMetadata = PodParts.PodMetadata(workload);
-        podMetadata.Annotations = new Dictionary<string, string> { [RtpPortsAnnotation] = $"{Number(media.RtpPortMin)}-{Number(media.RtpPortMax)}" };
+        podMetadata.Annotations = new Dictionary<string, string> { [RtpPortsAnnotation] = $"{PodParts.Number(media.RtpPortMin)}-{PodParts.Number(media.RtpPortMax)}" };
         NetworkPlacement.Apply(podSpec, podMetadata, values.Network);
         var template = new V1PodTemplateSpec { Metadata = podMetadata, Spec = podSpec };
         var selector = PodParts.SelectorOf(workload.Name);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using VoipPlatform.AppHost.Hosting;
 
@@ -35,9 +34,9 @@ internal static class OutputReadme
         Line($"2. **Kernel module.** Every media node needs RTPEngine's module `{values.Media.KernelModule}` built for its kernel");
         Line("   (Debian: `rtpengine-kernel-dkms`; `nft_rtpengine` for RTPEngine 12+, set `media.kernelModule`). The init container");
         Line("   loads it with `modprobe` from the host's `/lib/modules`; without it the pod does not start. Its relay uses");
-        Line($"   RTP ports {values.Media.RtpPortMin.ToString(CultureInfo.InvariantCulture)}-{values.Media.RtpPortMax.ToString(CultureInfo.InvariantCulture)}/udp on the node: open them in the node firewall.");
+        Line($"   RTP ports {PodParts.Number(values.Media.RtpPortMin)}-{PodParts.Number(values.Media.RtpPortMax)}/udp on the node: open them in the node firewall.");
         Line($"3. **OSPF peering.** Each edge node runs BIRD (sidecar `vip-announcer`) and announces the VIP {values.Proxy.Vip}/32 as an");
-        Line($"   OSPF stub network in area {values.Proxy.Bird.Area}, on interface `{values.Proxy.Bird.Interface}`, hello {values.Proxy.Bird.HelloSeconds.ToString(CultureInfo.InvariantCulture)} s, dead {values.Proxy.Bird.DeadSeconds.ToString(CultureInfo.InvariantCulture)} s");
+        Line($"   OSPF stub network in area {values.Proxy.Bird.Area}, on interface `{values.Proxy.Bird.Interface}`, hello {PodParts.Number(values.Proxy.Bird.HelloSeconds)} s, dead {PodParts.Number(values.Proxy.Bird.DeadSeconds)} s");
         Line("   (BFD with `proxy.bird.bfd=true`). The network side must run OSPF on that segment in the same area with the same timers,");
         Line("   accept the /32 from every edge node and spread traffic over them (ECMP). A node withdraws the VIP while its proxy is");
         Line("   not ready, and first thing when its pod stops.");
@@ -73,7 +72,7 @@ internal static class OutputReadme
             Line($"- `{file.Name}` ({file.Object.Kind})");
         }
         Line();
-        Line($"SIP enters only at the proxies on the VIP (ports {values.Proxy.Ports[PlatformEndpoints.Sip].ToString(CultureInfo.InvariantCulture)}/udp+tcp, TLS {values.Proxy.Ports[ChartValuesFactory.SipTlsPortName].ToString(CultureInfo.InvariantCulture)}/tcp).");
+        Line($"SIP enters only at the proxies on the VIP (ports {PodParts.Number(values.Proxy.Ports[PlatformEndpoints.Sip])}/udp+tcp, TLS {PodParts.Number(values.Proxy.Ports[ChartValuesFactory.SipTlsPortName])}/tcp).");
         return text.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using k8s.Models;
 using VoipPlatform.AppHost.Hosting;
@@ -22,7 +23,7 @@ internal static class PodParts
         PortList(workload, ports).Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name, Protocol = p.Protocol }).ToList();
 
     /// <summary>Service ports for the same list, by name, so a port's number lives only in the values.</summary>
-    public static List<V1ServicePort> ServicePorts(Workload workload, IReadOnlyDictionary<string, int> ports) =>
+    private static List<V1ServicePort> ServicePorts(Workload workload, IReadOnlyDictionary<string, int> ports) =>
         PortList(workload, ports).Select(p => new V1ServicePort { Port = p.Port, Name = p.Name, Protocol = p.Protocol, TargetPort = p.Name }).ToList();
 
     private static IEnumerable<(string Name, int Port, string Protocol)> PortList(Workload workload, IReadOnlyDictionary<string, int> ports)
@@ -73,17 +74,6 @@ internal static class PodParts
         new Dictionary<string, string> { [pool.Label] = pool.Value },
         [new V1Toleration { Effect = "NoSchedule", Key = pool.Label, OperatorProperty = "Equal", Value = pool.Value }]);
 
-    /// <summary>A StatefulSet's data volume claim (one per pod).</summary>
-    public static V1PersistentVolumeClaim DataClaim(string name, string storage) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name },
-        Spec = new V1PersistentVolumeClaimSpec
-        {
-            AccessModes = ["ReadWriteOnce"],
-            Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(storage) } },
-        },
-    };
-
     public static V1EnvVar Env(string name, string value) => new() { Name = name, Value = value };
 
     public static V1EnvVar EnvFromField(string name, string fieldPath) =>
@@ -99,4 +89,58 @@ internal static class PodParts
     /// <summary>DaemonSet updates one node at a time: the other nodes keep serving (and announcing the VIP).</summary>
     public static V1DaemonSetUpdateStrategy OneNodeAtATime() =>
         new() { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = 1 } };
+
+    /// <summary>A port or count as the environment and arguments take it.</summary>
+    public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A workload's Service (<c>&lt;workload&gt;-service</c> unless named). Headless ones answer DNS with every ready pod,
+    /// including SRV per named port, which is how the SIP hops find their next hops.
+    /// </summary>
+    public static V1Service Service(Workload workload, IReadOnlyDictionary<string, int> ports, bool headless, string? name = null,
+        bool publishNotReadyAddresses = false) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Service",
+        Metadata = KubernetesNaming.Metadata(name ?? KubernetesNaming.ServiceName(workload.Name), workload.Name, workload.Layer),
+        Spec = new V1ServiceSpec
+        {
+            ClusterIP = headless ? "None" : null,
+            PublishNotReadyAddresses = publishNotReadyAddresses ? true : null,
+            Selector = KubernetesNaming.Selector(workload.Name),
+            Ports = ServicePorts(workload, ports),
+        },
+    };
+
+    /// <summary>The volume (and claim) name of a StatefulSet's data.</summary>
+    public const string DataVolume = "data";
+
+    /// <summary>A StatefulSet of one container with a <see cref="DataVolume"/> claim of <paramref name="storage"/> per pod.</summary>
+    public static V1StatefulSet StatefulSet(Workload workload, string serviceName, int replicas, V1Container container, string storage,
+        string? podManagementPolicy = null) => new()
+    {
+        ApiVersion = "apps/v1",
+        Kind = "StatefulSet",
+        Metadata = KubernetesNaming.Metadata(KubernetesNaming.ObjectName(workload.Name, "StatefulSet"), workload.Name, workload.Layer),
+        Spec = new V1StatefulSetSpec
+        {
+            ServiceName = serviceName,
+            Replicas = replicas,
+            PodManagementPolicy = podManagementPolicy,
+            Selector = SelectorOf(workload.Name),
+            Template = new V1PodTemplateSpec { Metadata = PodMetadata(workload), Spec = new V1PodSpec { Containers = [container] } },
+            VolumeClaimTemplates =
+            [
+                new V1PersistentVolumeClaim
+                {
+                    Metadata = new V1ObjectMeta { Name = DataVolume },
+                    Spec = new V1PersistentVolumeClaimSpec
+                    {
+                        AccessModes = ["ReadWriteOnce"],
+                        Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(storage) } },
+                    },
+                },
+            ],
+        },
+    };
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using k8s;
 using k8s.Models;
 
@@ -10,7 +9,6 @@ namespace VoipPlatform.AppHost.Publishing;
 /// </summary>
 internal static class RedisLayer
 {
-    private const string DataVolume = "data";
     private const string DataPath = "/data";
 
     /// <summary>The variable the app model gives Redis its password in (Aspire's Redis integration).</summary>
@@ -32,7 +30,7 @@ internal static class RedisLayer
             Command = ["redis-server"],
             Args =
             [
-                "--port", port.ContainerPort.ToString(CultureInfo.InvariantCulture),
+                "--port", PodParts.Number(port.ContainerPort),
                 "--requirepass", $"$({PasswordVariable})",
                 "--appendonly", "yes",
                 "--dir", DataPath,
@@ -41,37 +39,10 @@ internal static class RedisLayer
             Ports = [port],
             ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = port.Name }, PeriodSeconds = 5 },
             LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = port.Name }, InitialDelaySeconds = 10, PeriodSeconds = 10 },
-            VolumeMounts = [PodParts.Mount(DataPath, DataVolume)],
+            VolumeMounts = [PodParts.Mount(DataPath, PodParts.DataVolume)],
         };
 
-        yield return new V1StatefulSet
-        {
-            ApiVersion = "apps/v1",
-            Kind = "StatefulSet",
-            Metadata = KubernetesNaming.Metadata(KubernetesNaming.ObjectName(workload.Name, "StatefulSet"), workload.Name, workload.Layer),
-            Spec = new V1StatefulSetSpec
-            {
-                ServiceName = KubernetesNaming.ServiceName(workload.Name),
-                Replicas = 1,
-                Selector = PodParts.SelectorOf(workload.Name),
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = PodParts.PodMetadata(workload),
-                    Spec = new V1PodSpec { Containers = [container] },
-                },
-                VolumeClaimTemplates = [PodParts.DataClaim(DataVolume, redis.Storage)],
-            },
-        };
-        yield return new V1Service
-        {
-            ApiVersion = "v1",
-            Kind = "Service",
-            Metadata = KubernetesNaming.Metadata(KubernetesNaming.ServiceName(workload.Name), workload.Name, workload.Layer),
-            Spec = new V1ServiceSpec
-            {
-                Selector = KubernetesNaming.Selector(workload.Name),
-                Ports = PodParts.ServicePorts(workload, redis.Ports),
-            },
-        };
+        yield return PodParts.StatefulSet(workload, KubernetesNaming.ServiceName(workload.Name), 1, container, redis.Storage);
+        yield return PodParts.Service(workload, redis.Ports, headless: false);
     }
 }

@@ -39,14 +39,15 @@ internal static class StatelessLayer
 
         yield return PodParts.ConfigMap(workload, environment.Config);
         yield return Deployment(workload, environment, layer);
-        yield return Service(workload, layer, headless: sip);
+        // SIP layers: headless, so the SIP hops balance across every ready pod by SRV; HTTP ones get a virtual IP.
+        yield return PodParts.Service(workload, layer.Ports, headless: sip);
         // Only the platform's own SIP services export sip.dialogs.active (Asterisk does not).
         yield return Autoscaler(workload, layer, values.Autoscaling, exportsActiveCalls: sip && workload.IsPlatformService);
         yield return DisruptionBudget(workload, layer);
     }
 
     private static string Port(StatelessValues layer, string name) =>
-        layer.Ports[name].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        PodParts.Number(layer.Ports[name]);
 
     private static V1Deployment Deployment(Workload workload, TranslatedEnvironment environment, StatelessValues layer)
     {
@@ -104,20 +105,6 @@ internal static class StatelessLayer
             },
         };
     }
-
-    private static V1Service Service(Workload workload, StatelessValues layer, bool headless) => new()
-    {
-        ApiVersion = "v1",
-        Kind = "Service",
-        Metadata = KubernetesNaming.Metadata(KubernetesNaming.ServiceName(workload.Name), workload.Name, workload.Layer),
-        Spec = new V1ServiceSpec
-        {
-            // Headless: DNS answers SRV/A with every ready pod, and the SIP hops balance across them by SRV.
-            ClusterIP = headless ? "None" : null,
-            Selector = KubernetesNaming.Selector(workload.Name),
-            Ports = PodParts.ServicePorts(workload, layer.Ports),
-        },
-    };
 
     private static V2HorizontalPodAutoscaler Autoscaler(Workload workload, StatelessValues layer, AutoscalingValues autoscaling, bool exportsActiveCalls)
     {

@@ -124,7 +124,7 @@ internal sealed class WorkloadEnvironment
                 return string.Empty;
             }
             string host = KubernetesNaming.ServiceName(workload.Name);
-            string port = PortOf(workload, endpoint.EndpointName).ToString(CultureInfo.InvariantCulture);
+            string port = PodParts.Number(PortOf(workload, endpoint.EndpointName));
             return property switch
             {
                 EndpointProperty.Url => $"{endpoint.EndpointAnnotation.UriScheme}://{host}:{port}",
