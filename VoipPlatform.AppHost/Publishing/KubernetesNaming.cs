@@ -20,11 +20,10 @@ internal static class KubernetesNaming
     /// <summary>Name of the object of <paramref name="kind"/> for a workload: <c>router</c> + <c>Deployment</c> → <c>router-deployment</c>.</summary>
     public static string ObjectName(string workload, string kind) => $"{workload}-{kind.ToLowerInvariant()}";
 
-    public static V1ObjectMeta Metadata(string name, string workload, WorkloadLayer layer, IDictionary<string, string>? annotations = null) => new()
+    public static V1ObjectMeta Metadata(string name, string workload, WorkloadLayer layer) => new()
     {
         Name = name,
         Labels = Labels(workload, layer),
-        Annotations = annotations,
     };
 
     public static Dictionary<string, string> Labels(string workload, WorkloadLayer layer) => new()

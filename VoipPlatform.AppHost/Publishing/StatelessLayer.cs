@@ -38,7 +38,7 @@ internal static class StatelessLayer
         }
 
         yield return PodParts.ConfigMap(workload, environment.Config);
-        yield return Deployment(workload, environment, layer);
+        yield return Deployment(workload, environment, layer, values.Global);
         // SIP layers: headless, so the SIP hops balance across every ready pod by SRV; HTTP ones get a virtual IP.
         yield return PodParts.Service(workload, layer.Ports, headless: sip);
         // Only the platform's own SIP services export sip.dialogs.active (Asterisk does not).
@@ -49,12 +49,13 @@ internal static class StatelessLayer
     private static string Port(StatelessValues layer, string name) =>
         PodParts.Number(layer.Ports[name]);
 
-    private static V1Deployment Deployment(Workload workload, TranslatedEnvironment environment, StatelessValues layer)
+    private static V1Deployment Deployment(Workload workload, TranslatedEnvironment environment, StatelessValues layer, GlobalValues global)
     {
         var container = new V1Container
         {
             Name = workload.Name,
             Image = layer.Image,
+            ImagePullPolicy = global.ImagePullPolicy,
             Ports = PodParts.ContainerPorts(workload, layer.Ports),
             EnvFrom = PodParts.FromConfigMap(workload),
             Env = environment.Env,
