@@ -16,7 +16,8 @@ namespace VoipPlatform.Tests.AppHost.Publishing;
 /// <item>the <c>{{-</c> / <c>-}}</c> markers, which trim the whitespace before / after the action.</item>
 /// </list>
 /// Any other action, and a path with no value, throws: a template that goes beyond this subset fails the test instead
-/// of rendering differently from Helm.
+/// of rendering differently from Helm. One known difference: Helm reads numbers in values as float64 and prints those
+/// of a million and more in exponent form; the chart's numbers (ports, counts, seconds) stay below that.
 /// </summary>
 public static partial class HelmSubsetRenderer
 {
