@@ -136,8 +136,12 @@ internal sealed class ProxyValues
     /// <summary>Seconds a stopping proxy gets: VIP withdrawn first, then its calls' transactions end.</summary>
     public int TerminationGracePeriodSeconds { get; set; } = 60;
 
-    /// <summary>The proxy's preStop wait: the VIP withdrawal reaches the routers before the proxy starts refusing.</summary>
-    public int PreStopDelaySeconds { get; set; } = 3;
+    /// <summary>
+    /// The proxy's preStop wait: the VIP withdrawal reaches the routers before the proxy starts refusing. BIRD
+    /// originates a changed router LSA at most every 5 s (OSPF's MinLSInterval; seen in the tests: a withdrawal right
+    /// after an announcement left 2-3 s later), so the wait is longer than that.
+    /// </summary>
+    public int PreStopDelaySeconds { get; set; } = 8;
 
     /// <summary><c>Sip:Proxy:DrainTimeout</c>: below the grace period.</summary>
     public string DrainTimeout { get; set; } = "00:00:45";

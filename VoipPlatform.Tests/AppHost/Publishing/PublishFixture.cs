@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace VoipPlatform.Tests.AppHost.Publishing;
 
 /// <summary>One publish for every test class that reads its output.</summary>
@@ -35,8 +33,6 @@ public sealed class PublishFixture : IAsyncLifetime
         $"--Parameters:redis-password={RedisPassword}",
     ];
 
-    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(120);
-
     private readonly string _root = Path.Combine(Path.GetTempPath(), "vp-publish-" + Guid.NewGuid().ToString("N"));
 
     public PublishOutput Default { get; private set; } = null!;
@@ -61,28 +57,13 @@ public sealed class PublishFixture : IAsyncLifetime
     /// <summary>Runs the publish into <paramref name="output"/>; fails with the AppHost's log when the step fails.</summary>
     public static async Task<PublishOutput> PublishAsync(string output, IEnumerable<string> extraArgs)
     {
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in (string[])[AppHostAssembly(), "--operation", "publish", "--step", "publish", "--output-path", output, .. extraArgs])
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        using var timeout = new CancellationTokenSource(PublishTimeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        string log = await stdout + await stderr;
+        var (exit, log) = await PublishTools.Run("dotnet",
+            [AppHostAssembly(), "--operation", "publish", "--step", "publish", "--output-path", output, .. extraArgs]);
 
         // The AppHost exits 0 even when a pipeline step fails, so its log is checked too.
-        if (process.ExitCode != 0 || log.Contains("fail:", StringComparison.Ordinal) || !File.Exists(Path.Combine(output, "README.md")))
+        if (exit != 0 || log.Contains("fail:", StringComparison.Ordinal) || !File.Exists(Path.Combine(output, "README.md")))
         {
-            throw new InvalidOperationException($"Publish failed (exit {process.ExitCode}):\n{log}");
+            throw new InvalidOperationException($"Publish failed (exit {exit}):\n{log}");
         }
         return PublishOutput.Load(output);
     }

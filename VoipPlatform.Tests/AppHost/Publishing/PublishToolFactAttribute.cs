@@ -21,6 +21,9 @@ public static class PublishTools
     public const string Node = "node";
     public const string Bird = "bird";
 
+    /// <summary>BIRD run by the tests in a network namespace of their own: root, iproute2, bird2, curl.</summary>
+    public const string BirdNamespace = "bird-netns";
+
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>tests/k8s-validate in the repository (the test's source tree, as CI lays it out).</summary>
@@ -32,7 +35,9 @@ public static class PublishTools
         Node when Find("node") is null => "Node.js ('node') is not on PATH.",
         Node when !File.Exists(Path.Combine(ValidatorDirectory, "node_modules", "kubernetes-models", "package.json")) =>
             $"The validator's npm packages are not installed in {ValidatorDirectory} (npm ci).",
-        Bird when Find("bird") is null => "BIRD ('bird', Debian package bird2) is not on PATH.",
+        Bird or BirdNamespace when Find("bird") is null || Find("birdc") is null => "BIRD ('bird', 'birdc', Debian package bird2) is not on PATH.",
+        BirdNamespace when Environment.UserName != "root" => "Network namespaces need root.",
+        BirdNamespace when Find("ip") is null || Find("curl") is null => "'ip' (iproute2) or 'curl' is not on PATH.",
         _ => null,
     };
 
@@ -42,6 +47,27 @@ public static class PublishTools
             .Append("/usr/sbin")
             .Select(directory => Path.Combine(directory, command))
             .FirstOrDefault(File.Exists);
+
+    /// <summary>Runs a command to its end (at most 60 s) and returns its exit code and output.</summary>
+    public static async Task<(int Exit, string Output)> Run(string command, IEnumerable<string> args, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var startInfo = new System.Diagnostics.ProcessStartInfo(command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (string arg in args) startInfo.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) startInfo.Environment[name] = value;
+        using var process = System.Diagnostics.Process.Start(startInfo)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
 
     /// <summary>The checkout: the nearest folder above the test binaries that holds VoipPlatform.sln.</summary>
     public static string RepositoryRoot()

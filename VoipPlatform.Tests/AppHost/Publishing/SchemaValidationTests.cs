@@ -49,6 +49,6 @@ public sealed class SchemaValidationTests(PublishFixture publish)
     {
         // Not skipped in CI: there a missing prerequisite fails here, with what is missing.
         Assert.True(PublishTools.Missing(PublishTools.Node) is null, PublishTools.Missing(PublishTools.Node));
-        return await KubernetesPublishingTests.Run(PublishTools.Find("node")!, ["validate.mjs", .. files], PublishTools.ValidatorDirectory);
+        return await PublishTools.Run(PublishTools.Find("node")!, ["validate.mjs", .. files], PublishTools.ValidatorDirectory);
     }
 }
