@@ -45,7 +45,10 @@ internal static class ChartWriter
             Description = "VoipPlatform: SIP edge, routing, media, application servers, Consul and Redis (from the Aspire AppHost).",
             AppVersion = appVersion,
         }), cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(chart, "values.yaml"), ChartYaml.Serialize(defaults), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(chart, "values.yaml"),
+            "# Values of the VoipPlatform chart, written by the AppHost's publish: ../README.md and docs/kubernetes.md explain them.\n" +
+            "# Secrets are referenced by name only (secrets.*); create them in the namespace before installing.\n" +
+            ChartYaml.Serialize(defaults), cancellationToken);
         foreach (var (name, text) in ChartTemplates.Build(defaults, build))
         {
             await File.WriteAllTextAsync(Path.Combine(templates, name + ".yaml"), text, cancellationToken);
