@@ -20,6 +20,9 @@ internal sealed class ChartValues
     /// <summary>Router, logic API, Asterisk: one entry per stateless workload of the app model, by resource name.</summary>
     public Dictionary<string, StatelessValues> Stateless { get; set; } = [];
 
+    /// <summary>The app model's named volumes, by name: one claim each, shared by every replica that mounts it.</summary>
+    public Dictionary<string, VolumeValues> Volumes { get; set; } = [];
+
     public AutoscalingValues Autoscaling { get; set; } = new();
     public ConsulValues Consul { get; set; } = new();
     public RedisValues Redis { get; set; } = new();
@@ -235,6 +238,13 @@ internal sealed class StatelessValues
 
     /// <summary>At most this many pods of the layer down at once for voluntary disruptions.</summary>
     public int MaxUnavailable { get; set; } = 1;
+}
+
+internal sealed class VolumeValues
+{
+    /// <summary>Replicas on several nodes share it, so the cluster's default storage class must offer ReadWriteMany.</summary>
+    [ChartQuantity]
+    public string Storage { get; set; } = "10Gi";
 }
 
 internal sealed class AutoscalingValues

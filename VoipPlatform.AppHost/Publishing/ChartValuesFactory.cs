@@ -56,6 +56,10 @@ internal static class ChartValuesFactory
 
         foreach (var workload in workloads)
         {
+            foreach (var volume in workload.Volumes)
+            {
+                values.Volumes.TryAdd(ValuePlaceholders.ValuesKey(volume.Source!), new VolumeValues());
+            }
             string image = ImageOf(workload.Resource, options);
             var ports = PortsOf(workload);
             switch (workload.Layer)

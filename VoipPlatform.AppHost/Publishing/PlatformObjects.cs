@@ -43,7 +43,8 @@ internal sealed class PlatformObjects(IReadOnlyList<Workload> workloads, IReadOn
             CheckNoLocalAddress(workload, environment);
         }
         files.AddRange(NetworkPlacement.Build(values).Select(o => new ChartFile("network-attachment-definition", o)));
-        return files;
+        // A volume several workloads mount is one claim, written once.
+        return files.DistinctBy(f => f.Name).ToList();
     }
 
     private void ApplySrvNextHops(Workload workload, TranslatedEnvironment environment, ChartValues values)

@@ -33,6 +33,10 @@ internal sealed record WorkloadPort(string Name, int DefaultPort, ProtocolType P
 /// </summary>
 internal sealed record Workload(string Name, WorkloadLayer Layer, IResource Resource, int ResourceCount, IReadOnlyList<WorkloadPort> Ports)
 {
+    /// <summary>The model's named volumes (<c>WithVolume</c>): data every replica shares.</summary>
+    public IReadOnlyList<ContainerMountAnnotation> Volumes =>
+        Resource.Annotations.OfType<ContainerMountAnnotation>().Where(m => m.Type == ContainerMountType.Volume && m.Source is not null).ToList();
+
     public bool HasPort(string name) => Ports.Any(p => p.Name == name);
 
     /// <summary>One of the platform's .NET services: drains itself on SIGTERM and reads the <c>Sip__*</c>/<c>Consul__*</c> settings.</summary>

@@ -34,9 +34,10 @@ internal static class PodParts
             string name = PortName(key);
             bool udp = modelPort?.Protocol == ProtocolType.Udp;
             yield return (name, port, udp ? "UDP" : "TCP");
-            if (udp && (key == PlatformEndpoints.Sip || key == PlatformEndpoints.Dns))
+            if (udp && (key == PlatformEndpoints.Sip || key == PlatformEndpoints.Dns)
+                && !workload.Ports.Any(p => p.Protocol != ProtocolType.Udp && p.DefaultPort == modelPort!.DefaultPort))
             {
-                // SIP (RFC 3261 section 18) and DNS answer on TCP too, on the same port.
+                // SIP (RFC 3261 section 18) and DNS answer on TCP too, on the same port (unless the model declares it).
                 yield return (name + TcpSuffix, port, "TCP");
             }
         }
@@ -143,4 +144,41 @@ internal static class PodParts
             ],
         },
     };
+
+    /// <summary>
+    /// The claim of a named volume of the model (<c>&lt;volume&gt;-pvc</c>), ReadWriteMany: every replica of every workload
+    /// that mounts it shares it (e.g. voicemail any Asterisk instance records and any plays back).
+    /// </summary>
+    public static V1PersistentVolumeClaim VolumeClaim(Workload workload, string source, ChartValues values) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "PersistentVolumeClaim",
+        Metadata = KubernetesNaming.Metadata(VolumeClaimName(source), workload.Name, workload.Layer),
+        Spec = new V1PersistentVolumeClaimSpec
+        {
+            AccessModes = ["ReadWriteMany"],
+            Resources = new V1VolumeResourceRequirements
+            {
+                Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(values.Volumes[ValuePlaceholders.ValuesKey(source)].Storage) },
+            },
+        },
+    };
+
+    public static string VolumeClaimName(string source) => $"{source}-pvc";
+
+    /// <summary>The pod volumes and container mounts for the model's named volumes of a workload.</summary>
+    public static (List<V1Volume>? Volumes, List<V1VolumeMount>? Mounts) ModelVolumes(Workload workload)
+    {
+        if (workload.Volumes.Count == 0)
+        {
+            return (null, null);
+        }
+        var volumes = workload.Volumes.Select(m => new V1Volume
+        {
+            Name = m.Source!,
+            PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = VolumeClaimName(m.Source!) },
+        }).ToList();
+        var mounts = workload.Volumes.Select(m => Mount(m.Target, m.Source!, m.IsReadOnly)).ToList();
+        return (volumes, mounts);
+    }
 }

@@ -39,6 +39,10 @@ internal static class StatelessLayer
 
         yield return PodParts.ConfigMap(workload, environment.Config);
         yield return Deployment(workload, environment, layer, values.Global);
+        foreach (var volume in workload.Volumes)
+        {
+            yield return PodParts.VolumeClaim(workload, volume.Source!, values);
+        }
         // SIP layers: headless, so the SIP hops balance across every ready pod by SRV; HTTP ones get a virtual IP.
         yield return PodParts.Service(workload, layer.Ports, headless: sip);
         // Only the platform's own SIP services export sip.dialogs.active (Asterisk does not).
@@ -51,6 +55,7 @@ internal static class StatelessLayer
 
     private static V1Deployment Deployment(Workload workload, TranslatedEnvironment environment, StatelessValues layer, GlobalValues global)
     {
+        var (volumes, mounts) = PodParts.ModelVolumes(workload);
         var container = new V1Container
         {
             Name = workload.Name,
@@ -59,6 +64,7 @@ internal static class StatelessLayer
             Ports = PodParts.ContainerPorts(workload, layer.Ports),
             EnvFrom = PodParts.FromConfigMap(workload),
             Env = environment.Env,
+            VolumeMounts = mounts,
             // The platform's services drain themselves on SIGTERM (after the wait); other containers are told to here.
             Lifecycle = workload.IsPlatformService
                 ? PodParts.PreStopWait(layer.PreStopDelaySeconds)
@@ -100,6 +106,7 @@ internal static class StatelessLayer
                     Spec = new V1PodSpec
                     {
                         Containers = [container],
+                        Volumes = volumes,
                         TerminationGracePeriodSeconds = layer.TerminationGracePeriodSeconds,
                     },
                 },
