@@ -210,8 +210,11 @@ internal sealed class StatelessValues
     public int Replicas { get; set; } = 2;
     public Dictionary<string, int> Ports { get; set; } = [];
 
-    /// <summary>Long enough for calls to end; the in-process drain (<see cref="DrainTimeout"/>) must fit in it.</summary>
-    public int TerminationGracePeriodSeconds { get; set; } = 3600;
+    /// <summary>
+    /// Long enough for calls to end: above the preStop wait plus the workload's own drain (the SIP layers'
+    /// <see cref="DrainTimeout"/>, 59 min; the Asterisk image's VP_DRAIN_SECONDS, 3600 s by default).
+    /// </summary>
+    public int TerminationGracePeriodSeconds { get; set; } = 3700;
 
     /// <summary>preStop wait before SIGTERM, so the pod leaves DNS SRV answers and Service endpoints first.</summary>
     public int PreStopDelaySeconds { get; set; } = 5;
@@ -221,9 +224,6 @@ internal sealed class StatelessValues
 
     /// <summary>Probe (<c>sh -c</c>) of a workload without an HTTP health endpoint; empty for the others.</summary>
     public string HealthCommand { get; set; } = string.Empty;
-
-    /// <summary>preStop drain (<c>sh -c</c>) of a container that does not drain by itself on SIGTERM; empty for the platform's services.</summary>
-    public string PreStopCommand { get; set; } = string.Empty;
 
     /// <summary>Requests: the CPU one is what the HPA's utilization target is measured against.</summary>
     [ChartQuantity]

@@ -20,11 +20,10 @@ internal static class ChartValuesFactory
     };
 
     /// <summary>
-    /// Probe and drain of the stateless containers that are not the platform's own services: the Asterisk application
-    /// servers, through Asterisk's CLI (new calls refused, current ones finish).
+    /// Probe of the stateless containers without an HTTP health endpoint: the Asterisk application servers, asked
+    /// through Asterisk's CLI (the check their image's entrypoint also reports to Consul).
     /// </summary>
     private const string ContainerHealthCommand = "asterisk -rx 'core show uptime' >/dev/null";
-    private const string ContainerPreStopCommand = "asterisk -rx 'core stop gracefully'";
 
     /// <summary>SIP over TLS at the edge (RFC 3261 section 26.2); not in the local app model, which runs no TLS.</summary>
     public const string SipTlsPortName = "sipTls";
@@ -93,7 +92,6 @@ internal static class ChartValuesFactory
                         // The AppHost's replicas (router, router2) become the Deployment's count, at least the HPA's minimum.
                         Replicas = Math.Max(workload.ResourceCount, 2),
                         HealthCommand = workload.HasPort(PlatformEndpoints.Http) ? string.Empty : ContainerHealthCommand,
-                        PreStopCommand = workload.IsPlatformService ? string.Empty : ContainerPreStopCommand,
                     };
                     break;
             }

@@ -65,10 +65,8 @@ internal static class StatelessLayer
             EnvFrom = PodParts.FromConfigMap(workload),
             Env = environment.Env,
             VolumeMounts = mounts,
-            // The platform's services drain themselves on SIGTERM (after the wait); other containers are told to here.
-            Lifecycle = workload.IsPlatformService
-                ? PodParts.PreStopWait(layer.PreStopDelaySeconds)
-                : new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["sh", "-c", layer.PreStopCommand] } } },
+            // Each drains itself on SIGTERM (the platform's services, and the Asterisk image's entrypoint), after this wait.
+            Lifecycle = PodParts.PreStopWait(layer.PreStopDelaySeconds),
             Resources = new V1ResourceRequirements
             {
                 Requests = new Dictionary<string, ResourceQuantity>
