@@ -116,18 +116,6 @@ internal static class EdgeProxyLayer
         var podMetadata = PodParts.PodMetadata(workload);
         NetworkPlacement.Apply(podSpec, podMetadata, values.Network);
 
-        return new V1DaemonSet
-        {
-            ApiVersion = "apps/v1",
-            Kind = "DaemonSet",
-            Metadata = KubernetesNaming.Metadata(KubernetesNaming.ObjectName(workload.Name, "DaemonSet"), workload.Name, workload.Layer),
-            Spec = new V1DaemonSetSpec
-            {
-                Selector = PodParts.SelectorOf(workload.Name),
-                // One node at a time: the others keep announcing the VIP.
-                UpdateStrategy = PodParts.OneNodeAtATime(),
-                Template = new V1PodTemplateSpec { Metadata = podMetadata, Spec = podSpec },
-            },
-        };
+        return PodParts.DaemonSet(workload, new V1PodTemplateSpec { Metadata = podMetadata, Spec = podSpec });
     }
 }

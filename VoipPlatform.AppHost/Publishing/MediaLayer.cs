@@ -121,12 +121,6 @@ internal static class MediaLayer
                 Spec = new V1DeploymentSpec { Replicas = media.Replicas, Selector = selector, Template = template },
             };
         }
-        return new V1DaemonSet
-        {
-            ApiVersion = "apps/v1",
-            Kind = "DaemonSet",
-            Metadata = KubernetesNaming.Metadata(KubernetesNaming.ObjectName(workload.Name, "DaemonSet"), workload.Name, workload.Layer),
-            Spec = new V1DaemonSetSpec { Selector = selector, Template = template, UpdateStrategy = PodParts.OneNodeAtATime() },
-        };
+        return PodParts.DaemonSet(workload, template);
     }
 }

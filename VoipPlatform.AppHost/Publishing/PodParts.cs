@@ -87,9 +87,22 @@ internal static class PodParts
 
     public static V1ObjectMeta PodMetadata(Workload workload) => new() { Labels = KubernetesNaming.Labels(workload.Name, workload.Layer) };
 
-    /// <summary>DaemonSet updates one node at a time: the other nodes keep serving (and announcing the VIP).</summary>
-    public static V1DaemonSetUpdateStrategy OneNodeAtATime() =>
-        new() { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = 1 } };
+    /// <summary>
+    /// A DaemonSet of the pod: one per node of its pool, updated one node at a time, so the other nodes keep serving
+    /// (and announcing the VIP).
+    /// </summary>
+    public static V1DaemonSet DaemonSet(Workload workload, V1PodTemplateSpec template) => new()
+    {
+        ApiVersion = "apps/v1",
+        Kind = "DaemonSet",
+        Metadata = KubernetesNaming.Metadata(KubernetesNaming.ObjectName(workload.Name, "DaemonSet"), workload.Name, workload.Layer),
+        Spec = new V1DaemonSetSpec
+        {
+            Selector = SelectorOf(workload.Name),
+            UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = 1 } },
+            Template = template,
+        },
+    };
 
     /// <summary>A port or count as the environment and arguments take it.</summary>
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
