@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the platform and its tests run locally (no container runtime needed):
-# the Debian packages sip-tester (SIPp), redis-server, rtpengine-daemon, dnsmasq-base and bird2
-# (BIRD parses the published OSPF configuration), and the npm packages of tests/k8s-validate
-# (Kubernetes schema validation of the published manifests, with the machine's Node.js).
-# Idempotent: apt and npm are touched only when something is missing, so repeated runs are fast
-# and work offline.
+# Installs the Debian packages the platform runs locally (no container runtime needed):
+# sip-tester (SIPp), redis-server, rtpengine-daemon, dnsmasq, and curl (the Asterisk entrypoint, run by its
+# tests, speaks to Consul with it). Idempotent: apt is touched only when
+# something is missing, so repeated runs are fast and work offline.
 set -euo pipefail
 
-PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base bird2)
+PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base curl)
+
+# The Kubernetes publish's tests: bird2 (BIRD parses and runs the published OSPF configuration) and the npm
+# packages of tests/k8s-validate (schema validation of the published manifests, with the machine's Node.js).
+PACKAGES+=(bird2)
 VALIDATOR_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/k8s-validate"
 
 install_validator() {
