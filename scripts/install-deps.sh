@@ -5,11 +5,9 @@
 # something is missing, so repeated runs are fast and work offline.
 set -euo pipefail
 
-PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base curl)
-
-# The Kubernetes publish's tests: bird2 (BIRD parses and runs the published OSPF configuration) and the npm
-# packages of tests/k8s-validate (schema validation of the published manifests, with the machine's Node.js).
-PACKAGES+=(bird2)
+# The Kubernetes publish's tests also need bird2 (BIRD parses and runs the published OSPF configuration) and the
+# npm packages of tests/k8s-validate (schema validation of the published manifests, with the machine's Node.js).
+KUBERNETES_TEST_PACKAGES=(bird2)
 VALIDATOR_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/k8s-validate"
 
 install_validator() {
@@ -27,15 +25,17 @@ install_validator() {
   cp "$VALIDATOR_DIR/package-lock.json" "$stamp"
 }
 
+PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base curl)
+
 missing=()
-for package in "${PACKAGES[@]}"; do
+for package in "${PACKAGES[@]}" "${KUBERNETES_TEST_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$package")
   fi
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all present (${PACKAGES[*]})"
+  echo "install-deps: all present (${PACKAGES[*]} ${KUBERNETES_TEST_PACKAGES[*]})"
   install_validator
   exit 0
 fi
