@@ -5,15 +5,24 @@
 # something is missing, so repeated runs are fast and work offline.
 set -euo pipefail
 
-# The Kubernetes publish's tests also need bird2 (BIRD parses and runs the published OSPF configuration) and the
-# npm packages of tests/k8s-validate (schema validation of the published manifests, with the machine's Node.js).
-KUBERNETES_TEST_PACKAGES=(bird2)
-VALIDATOR_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/k8s-validate"
+PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base curl)
 
+# bird2: the Kubernetes publish's tests parse and run the published OSPF configuration with BIRD.
+KUBERNETES_TEST_PACKAGES=(bird2)
+missing=()
+for package in "${PACKAGES[@]}" "${KUBERNETES_TEST_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+
+# The npm packages of tests/k8s-validate (schema validation of the published Kubernetes manifests, with the
+# machine's Node.js), installed with npm ci from their lock file.
 install_validator() {
-  # npm ci installs exactly package-lock.json; the stamp says which lock file is installed.
-  local stamp="$VALIDATOR_DIR/node_modules/.voipplatform-lock"
-  if [ -f "$stamp" ] && cmp -s "$VALIDATOR_DIR/package-lock.json" "$stamp"; then
+  local dir stamp
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/k8s-validate"
+  stamp="$dir/node_modules/.voipplatform-lock"
+  if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then
     return 0
   fi
   if ! command -v npm >/dev/null 2>&1; then
@@ -21,18 +30,9 @@ install_validator() {
     return 0
   fi
   echo "install-deps: npm ci in tests/k8s-validate"
-  (cd "$VALIDATOR_DIR" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$VALIDATOR_DIR/package-lock.json" "$stamp"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$dir/package-lock.json" "$stamp"
 }
-
-PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base curl)
-
-missing=()
-for package in "${PACKAGES[@]}" "${KUBERNETES_TEST_PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$package")
-  fi
-done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all present (${PACKAGES[*]} ${KUBERNETES_TEST_PACKAGES[*]})"
