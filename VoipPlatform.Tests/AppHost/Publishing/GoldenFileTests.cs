@@ -8,6 +8,9 @@ namespace VoipPlatform.Tests.AppHost.Publishing;
 [Collection(PublishCollection.Name)]
 public sealed class GoldenFileTests(PublishFixture publish)
 {
+    private const string Refresh =
+        "refresh the copy with VP_UPDATE_GOLDEN=1 dotnet test VoipPlatform.Tests -c Release --filter \"FullyQualifiedName~Publishing.GoldenFileTests\" and review its diff.";
+
     private static string GoldenDirectory =>
         Path.Combine(PublishTools.RepositoryRoot(), "VoipPlatform.Tests", "AppHost", "Publishing", "Golden", "default");
 
@@ -27,11 +30,13 @@ public sealed class GoldenFileTests(PublishFixture publish)
         }
 
         var golden = Files(GoldenDirectory);
-        Assert.Equal(golden.Keys, actual.Keys);
+        Assert.True(golden.Keys.SequenceEqual(actual.Keys),
+            $"The publish wrote other files than the golden copy has (new: {string.Join(", ", actual.Keys.Except(golden.Keys))}; " +
+            $"gone: {string.Join(", ", golden.Keys.Except(actual.Keys))}); if intended, {Refresh}");
         foreach (var (path, text) in golden)
         {
             Assert.True(text == actual[path],
-                $"{path} differs from the golden copy; if intended, refresh with VP_UPDATE_GOLDEN=1 (see this class).\n--- golden\n{text}\n--- published\n{actual[path]}");
+                $"{path} differs from the golden copy; if intended, {Refresh}\n--- golden\n{text}\n--- published\n{actual[path]}");
         }
     }
 
