@@ -1,4 +1,5 @@
 using VoipPlatform.AppHost.Hosting;
+using VoipPlatform.AppHost.Publishing;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -41,5 +42,8 @@ builder.AddProject<Projects.VoipPlatform_Proxy>("proxy")
     .WithMediaBridging(mediaagent)
     .WithConsulRegistration(consul, ConsulServiceNames.Proxy, PlatformEndpoints.Sip)
     .WithHttpHealthCheck("/health");
+
+// Production: `aspire publish` writes a Helm chart and plain manifests (docs/kubernetes.md).
+builder.AddKubernetesPublishing();
 
 builder.Build().Run();

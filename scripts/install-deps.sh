@@ -7,15 +7,36 @@ set -euo pipefail
 
 PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base curl)
 
+# bird2: the Kubernetes publish's tests parse and run the published OSPF configuration with BIRD.
+KUBERNETES_TEST_PACKAGES=(bird2)
 missing=()
-for package in "${PACKAGES[@]}"; do
+for package in "${PACKAGES[@]}" "${KUBERNETES_TEST_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$package")
   fi
 done
 
+# The npm packages of tests/k8s-validate (schema validation of the published Kubernetes manifests, with the
+# machine's Node.js), installed with npm ci from their lock file.
+install_validator() {
+  local dir stamp
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/k8s-validate"
+  stamp="$dir/node_modules/.voipplatform-lock"
+  if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: npm not found: the Kubernetes schema tests need Node.js 20+ and npm" >&2
+    return 0
+  fi
+  echo "install-deps: npm ci in tests/k8s-validate"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$dir/package-lock.json" "$stamp"
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all present (${PACKAGES[*]})"
+  echo "install-deps: all present (${PACKAGES[*]} ${KUBERNETES_TEST_PACKAGES[*]})"
+  install_validator
   exit 0
 fi
 
@@ -32,3 +53,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update
 "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+install_validator

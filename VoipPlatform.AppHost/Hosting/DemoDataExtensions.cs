@@ -7,11 +7,13 @@ internal static class DemoDataExtensions
 
     /// <summary>
     /// Seeds the demo data when the API starts, so a new user can register two softphones and call at once. On by
-    /// default in a local run; <c>VoipPlatform:SeedDemoData=false</c> turns it off. Seeding is idempotent.
+    /// default in a local run; <c>VoipPlatform:SeedDemoData=false</c> turns it off. Seeding is idempotent. Never in a
+    /// published deployment: production must not get users with known passwords.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithDemoData(this IResourceBuilder<ProjectResource> api)
     {
-        bool seed = !string.Equals(api.ApplicationBuilder.Configuration[SeedSetting], "false", StringComparison.OrdinalIgnoreCase);
+        bool seed = api.ApplicationBuilder.ExecutionContext.IsRunMode
+            && !string.Equals(api.ApplicationBuilder.Configuration[SeedSetting], "false", StringComparison.OrdinalIgnoreCase);
         return seed ? api.WithEnvironment("AppLayer__SeedDemoData", "true") : api;
     }
 }
