@@ -73,11 +73,29 @@ public sealed class RegistrarTests(PlatformFixture platform)
     public async Task Unauthenticated_call_from_a_domain_the_platform_does_not_serve_is_refused_with_403()
     {
         using var stranger = new UdpPeer();
+        var seen = new List<string>();
 
-        stranger.Send(SipRequests.Invite(stranger.EndPoint, "relay-me.example"), platform.SipEndPoint("proxy"));
+        // A busy platform may shed the request with 503 and Retry-After (the router's API call timed out under the
+        // whole suite's load): that relays nothing either, and the caller tries again, as a UA would.
+        string? final = null;
+        for (int attempt = 0; attempt < 3 && (final is null || final.StartsWith("SIP/2.0 503")); attempt++)
+        {
+            stranger.Send(SipRequests.Invite(stranger.EndPoint, "relay-me.example"), platform.SipEndPoint("proxy"));
+            final = await FinalResponseAsync(stranger, TimeSpan.FromSeconds(10));
+            seen.Add(final ?? "(no final response in 10 s)");
+        }
 
-        string? final = await stranger.ReceiveUntilAsync("SIP/2.0 4", TimeSpan.FromSeconds(10));
-        Assert.NotNull(final);
-        Assert.StartsWith("SIP/2.0 403", final);
+        Assert.True(final is not null && final.StartsWith("SIP/2.0 403"), $"answers: {string.Join("\n---\n", seen)}");
+    }
+
+    /// <summary>The first non-provisional response, or null when none comes in time.</summary>
+    private static async Task<string?> FinalResponseAsync(UdpPeer peer, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (deadline > DateTime.UtcNow && await peer.ReceiveAsync(deadline - DateTime.UtcNow) is { } message)
+        {
+            if (message.StartsWith("SIP/2.0 ") && !message.StartsWith("SIP/2.0 1")) return message;
+        }
+        return null;
     }
 }
