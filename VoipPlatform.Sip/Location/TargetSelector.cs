@@ -13,6 +13,7 @@ public sealed class TargetSelector(TimeProvider time, TimeSpan holdDown)
 {
     private readonly ConcurrentDictionary<IPEndPoint, long> _failedUntil = new();
     private readonly ConcurrentDictionary<IPEndPoint, byte> _probedDown = new();
+    private readonly ConcurrentDictionary<IPEndPoint, byte[]> _endPointText = new();
     private readonly Dictionary<IPEndPoint, long> _credit = [];
     private readonly Lock _selection = new();
 
@@ -49,24 +50,50 @@ public sealed class TargetSelector(TimeProvider time, TimeSpan holdDown)
     /// </summary>
     public NextHopTarget[] OrderByAffinity(IReadOnlyList<NextHopTarget> targets, ulong keyHash)
     {
-        var scored = new (NextHopTarget Target, bool Usable, double Score)[targets.Count];
-        bool allZero = targets.All(t => t.Weight == 0);
-        for (int i = 0; i < scored.Length; i++)
+        // Runs for every new request the edge forwards: sorted by insertion (a handful of servers) on stack keys, so
+        // the answer is the only allocation.
+        int count = targets.Count;
+        var ordered = new NextHopTarget[count];
+        Span<long> ranks = count <= 32 ? stackalloc long[count] : new long[count];
+        Span<double> scores = count <= 32 ? stackalloc double[count] : new double[count];
+        bool allZero = true;
+        for (int i = 0; i < count; i++) allZero &= targets[i].Weight == 0;
+        for (int i = 0; i < count; i++)
         {
             NextHopTarget target = targets[i];
-            scored[i] = (target, IsUsable(target), Score(target, keyHash, allZero ? 1 : target.Weight));
+            long rank = ((IsUsable(target) ? 0L : 1L) << 32) | (uint)target.Priority; // usable first, then priority
+            double score = Score(target, keyHash, allZero ? 1 : target.Weight);
+            int at = i;
+            for (; at > 0 && (rank < ranks[at - 1] || rank == ranks[at - 1] && score > scores[at - 1]); at--)
+            {
+                (ordered[at], ranks[at], scores[at]) = (ordered[at - 1], ranks[at - 1], scores[at - 1]);
+            }
+            (ordered[at], ranks[at], scores[at]) = (target, rank, score);
         }
-        return scored.OrderBy(s => s.Usable ? 0 : 1).ThenBy(s => s.Target.Priority).ThenByDescending(s => s.Score).Select(s => s.Target).ToArray();
+        return ordered;
     }
 
     /// <summary>Weighted rendezvous score: weight / -ln(u), u uniform in (0, 1) from the key and the server.</summary>
-    private static double Score(NextHopTarget target, ulong keyHash, int weight)
+    private double Score(NextHopTarget target, ulong keyHash, int weight)
     {
         if (weight == 0) return 0;
-        ulong hash = Mix(Fnv1a.Hash(Encoding.ASCII.GetBytes(target.EndPoint.ToString()), keyHash));
+        ulong hash = Mix(Fnv1a.Hash(EndPointText(target.EndPoint), keyHash));
         double uniform = ((hash >> 11) + 0.5) / (1UL << 53);
         return weight / -Math.Log(uniform);
     }
+
+    /// <summary>
+    /// A server's address as text, the bytes its scores are hashed from, made once per server. Servers come and go
+    /// (pods are replaced), so the cache starts over when it holds far more of them than any service has.
+    /// </summary>
+    private byte[] EndPointText(IPEndPoint endPoint)
+    {
+        if (_endPointText.TryGetValue(endPoint, out byte[]? text)) return text;
+        if (_endPointText.Count >= MaxCachedEndPoints) _endPointText.Clear();
+        return _endPointText.GetOrAdd(endPoint, static e => Encoding.ASCII.GetBytes(e.ToString()));
+    }
+
+    private const int MaxCachedEndPoints = 1024;
 
     /// <summary>Avoids a server for the hold-down time after a transport error, a timeout or a 503.</summary>
     public void MarkFailed(IPEndPoint server) =>
