@@ -40,7 +40,9 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
                 ? WithNodeAsync(decision, MediaNodeParameter.Format(node))
                 : Bridge(request, decision, source: null, MediaDirection.Outbound); // the inside's SDP is trusted
         }
-        return TopRouteBridgedOutbound(request) ? Bridge(request, decision, source: null, MediaDirection.Outbound) : decision;
+        return NodeIn(request, HeaderKind.Route, anyEntry: false, outboundOnly: true) is not null
+            ? Bridge(request, decision, source: null, MediaDirection.Outbound)
+            : decision;
     }
 
     private ValueTask<RoutingDecision> Bridge(SipMessage request, ValueTask<RoutingDecision> decision, IPAddress? source, MediaDirection direction)
@@ -55,8 +57,14 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
         };
     }
 
-    private static async ValueTask<RoutingDecision> WithNodeAsync(ValueTask<RoutingDecision> pending, string recordRouteParameter) =>
-        (await pending).WithMedia(null, recordRouteParameter, null);
+    /// <summary>The decision with <paramref name="recordRouteParameter"/>; without a state machine when it is ready (the usual case).</summary>
+    private static ValueTask<RoutingDecision> WithNodeAsync(ValueTask<RoutingDecision> pending, string recordRouteParameter)
+    {
+        return pending.IsCompletedSuccessfully ? new(pending.Result.WithMedia(null, recordRouteParameter, null)) : Awaited(pending, recordRouteParameter);
+
+        static async ValueTask<RoutingDecision> Awaited(ValueTask<RoutingDecision> pending, string parameter) =>
+            (await pending).WithMedia(null, parameter, null);
+    }
 
     private async ValueTask<RoutingDecision> OfferAsync(SipMessage request, ValueTask<RoutingDecision> pending, IPAddress? source,
         MediaDirection direction, bool hasSdp)
@@ -154,10 +162,11 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
     private static bool IsUpdate(SipMessage request) => request[request.MethodToken].SequenceEqual("UPDATE"u8);
 
     /// <summary>
-    /// The media node named by a <c>vp-m</c> or <c>vp-mo</c> parameter: in the topmost Route entry (this hop's, for an
-    /// in-dialog request), or in any Record-Route entry (only this platform's edge writes it).
+    /// The media node named by a <c>vp-m</c> or <c>vp-mo</c> parameter (<paramref name="outboundOnly"/>: only
+    /// <c>vp-mo</c>, a call bridged on its way out): in the topmost Route entry (this hop's, for an in-dialog request),
+    /// or in any Record-Route entry (only this platform's edge writes it).
     /// </summary>
-    private static IPEndPoint? NodeIn(SipMessage request, HeaderKind kind, bool anyEntry)
+    private static IPEndPoint? NodeIn(SipMessage request, HeaderKind kind, bool anyEntry, bool outboundOnly = false)
     {
         foreach (ref readonly HeaderField header in request.Headers)
         {
@@ -165,8 +174,8 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
             foreach (ReadOnlySpan<byte> element in new HeaderList(request[header.Value]))
             {
                 SipUri uri = SipUri.Parse(NameAddress.Parse(element).Uri);
-                if (uri.IsValid && (MediaNodeParameter.TryParse(uri.Parameter(MediaNodeParameter.InboundName), out IPEndPoint? node)
-                                    || MediaNodeParameter.TryParse(uri.Parameter(MediaNodeParameter.OutboundName), out node)))
+                if (uri.IsValid && (MediaNodeParameter.TryParse(uri.Parameter(MediaNodeParameter.OutboundName), out IPEndPoint? node)
+                                    || !outboundOnly && MediaNodeParameter.TryParse(uri.Parameter(MediaNodeParameter.InboundName), out node)))
                 {
                     return node;
                 }
@@ -174,20 +183,5 @@ public sealed class MediaBridge(MediaNodes nodes, IOptions<MediaOptions> options
             }
         }
         return null;
-    }
-
-    /// <summary>True when this hop's Route entry (the topmost) belongs to a call bridged on its way out.</summary>
-    private static bool TopRouteBridgedOutbound(SipMessage request)
-    {
-        foreach (ref readonly HeaderField header in request.Headers)
-        {
-            if (header.Kind != HeaderKind.Route) continue;
-            foreach (ReadOnlySpan<byte> element in new HeaderList(request[header.Value]))
-            {
-                SipUri uri = SipUri.Parse(NameAddress.Parse(element).Uri);
-                return uri.IsValid && !uri.Parameter(MediaNodeParameter.OutboundName).IsEmpty;
-            }
-        }
-        return false;
     }
 }
