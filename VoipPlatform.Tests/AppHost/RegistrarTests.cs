@@ -81,21 +81,10 @@ public sealed class RegistrarTests(PlatformFixture platform)
         for (int attempt = 0; attempt < 3 && (final is null || final.StartsWith("SIP/2.0 503")); attempt++)
         {
             stranger.Send(SipRequests.Invite(stranger.EndPoint, "relay-me.example"), platform.SipEndPoint("proxy"));
-            final = await FinalResponseAsync(stranger, TimeSpan.FromSeconds(10));
+            final = await stranger.ReceiveFinalResponseAsync(TimeSpan.FromSeconds(10));
             seen.Add(final ?? "(no final response in 10 s)");
         }
 
         Assert.True(final is not null && final.StartsWith("SIP/2.0 403"), $"answers: {string.Join("\n---\n", seen)}");
-    }
-
-    /// <summary>The first non-provisional response, or null when none comes in time.</summary>
-    private static async Task<string?> FinalResponseAsync(UdpPeer peer, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (deadline > DateTime.UtcNow && await peer.ReceiveAsync(deadline - DateTime.UtcNow) is { } message)
-        {
-            if (message.StartsWith("SIP/2.0 ") && !message.StartsWith("SIP/2.0 1")) return message;
-        }
-        return null;
     }
 }

@@ -50,14 +50,22 @@ public sealed class UdpPeer : IDisposable
     }
 
     /// <summary>Receives until a message's first line starts with <paramref name="startLinePrefix"/>, or null on timeout.</summary>
-    public async Task<string?> ReceiveUntilAsync(string startLinePrefix, TimeSpan timeout)
+    public Task<string?> ReceiveUntilAsync(string startLinePrefix, TimeSpan timeout) =>
+        ReceiveUntilAsync(message => message.StartsWith(startLinePrefix, StringComparison.Ordinal), timeout);
+
+    /// <summary>Receives until a message is a final response (not 1xx), or null on timeout.</summary>
+    public Task<string?> ReceiveFinalResponseAsync(TimeSpan timeout) =>
+        ReceiveUntilAsync(message => message.StartsWith("SIP/2.0 ", StringComparison.Ordinal) && !message.StartsWith("SIP/2.0 1", StringComparison.Ordinal), timeout);
+
+    /// <summary>Receives until a message matches <paramref name="wanted"/>, or null on timeout.</summary>
+    public async Task<string?> ReceiveUntilAsync(Func<string, bool> wanted, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             string? message = await ReceiveAsync(deadline - DateTime.UtcNow);
             if (message is null) return null;
-            if (message.StartsWith(startLinePrefix, StringComparison.Ordinal)) return message;
+            if (wanted(message)) return message;
         }
         return null;
     }
