@@ -76,6 +76,10 @@ hold_calls() { # $1 target, $2 entry port, $3 registrar port, $@ labels of the S
     done
     local current; current=$(stat_column "$csv" "CurrentCall" 2>/dev/null || echo 0)
     [ "${current:-0}" -gt "$peak_calls" ] 2>/dev/null && peak_calls=$current
+    if [ -n "${GCDUMP:-}" ] && [ "$peak_calls" -ge "$CALLS" ] && [ ! -e "$OUT/$target.gcdumped" ]; then
+      touch "$OUT/$target.gcdumped"
+      gc_dumps
+    fi
   done
   wait "$uac" || true
   kill "$uas" 2>/dev/null || true
@@ -98,6 +102,17 @@ hold_calls() { # $1 target, $2 entry port, $3 registrar port, $@ labels of the S
   [ "${ok:-0}" -eq "$CALLS" ] && [ "${failed:-1}" -eq 0 ] && [ "$peak_calls" -ge "$CALLS" ] && pass=yes
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$CALLS" "$peak_calls" "${ok:-0}" "${failed:-0}" "${retrans:-0}" \
     "$drops" "$hop_rss" "$hop_peak" "$per_call" "$pass" | tee -a "$OUT/steps.tsv"
+}
+
+# GCDUMP=1: at the peak, a heap dump of each of our SIP hops (dotnet-gcdump; it forces a full collection, so the
+# memory figures of that run are not comparable) and its largest types by size in $OUT/<hop>-heap.txt.
+gc_dumps() {
+  local entry
+  for entry in "${PROCESSES[@]}"; do
+    case "${entry%%=*}" in edge|router) ;; *) continue ;; esac
+    ~/.dotnet/tools/dotnet-gcdump collect -p "${entry#*=}" -o "$OUT/${entry%%=*}.gcdump" > /dev/null 2>&1 || continue
+    ~/.dotnet/tools/dotnet-gcdump report "$OUT/${entry%%=*}.gcdump" 2>/dev/null | head -40 > "$OUT/${entry%%=*}-heap.txt" || true
+  done
 }
 
 run_ours() {
