@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 source bench/lib/common.sh
 
 read -r -a RATES <<< "${RATES:-1000 2000 3000 4000 5000 6000 7000 8000 9000 10000}"
-read -r -a TARGETS <<< "${TARGETS:-ours kamailio}"
+# Kamailio first: a failed step of ours leaves the shared UAS retransmitting into the next target's first step.
+read -r -a TARGETS <<< "${TARGETS:-kamailio ours}"
 STEP_SECONDS=${STEP_SECONDS:-30}
 UAS_PORT=${UAS_PORT:-5190}
 OURS_PORT=${OURS_PORT:-5162}
