@@ -129,6 +129,10 @@ internal sealed partial class ProxyWorker
             {
                 Execute((ServerTransaction)item.Transaction!, item.Decision);
             }
+            else if (item.IsFlowFailure)
+            {
+                OnFlowFailed(item.Source!, item.FailedProtocol);
+            }
             else if (item.Transaction is { } transaction && ReferenceEquals(transaction.Timer(item.Timer), item.FiredTimer))
             {
                 OnTimer(transaction, item.Timer);
@@ -207,7 +211,29 @@ internal sealed partial class ProxyWorker
 
     private bool Send(OutgoingMessage message, IPEndPoint destination) => _transport.Send(message.Bytes, destination);
 
-    private bool Send(ClientTransaction client) => _transport.Send(client.LastSent!.Bytes, client.Peer, client.Protocol);
+    private bool Send(ClientTransaction client) => client.ServerName is null
+        ? _transport.Send(client.LastSent!.Bytes, client.Peer, client.Protocol)
+        : _transport.Send(client.LastSent!.Bytes, client.Peer, client.Protocol, client.ServerName);
+
+    /// <summary>
+    /// A stream to <paramref name="peer"/> could not be set up (connection refused, TLS handshake or certificate
+    /// failed): the requests waiting for it fail as if answered 503 (RFC 3261 section 16.9), so a plan fails over.
+    /// </summary>
+    private void OnFlowFailed(IPEndPoint peer, SipProtocol protocol)
+    {
+        List<ClientTransaction>? failed = null;
+        foreach (ClientTransaction client in _clients.Values)
+        {
+            if (client.Protocol == protocol && client.State == TransactionState.Trying && client.Peer.Equals(peer)) (failed ??= []).Add(client);
+        }
+        foreach (ClientTransaction client in failed ?? [])
+        {
+            _logger.LogInformation("No {Protocol} connection to {Peer}: the branch fails with 503", protocol, peer);
+            SipTracing.End(ref client.Span, SipStatus.ServiceUnavailable);
+            TerminateClient(client);
+            Settle(client, SipStatus.ServiceUnavailable, null);
+        }
+    }
 
     /// <summary>Answers a request without keeping state (malformed requests, retransmission-free cases).</summary>
     private void RespondStateless(SipMessage request, IPEndPoint source, int status, string? reason = null)

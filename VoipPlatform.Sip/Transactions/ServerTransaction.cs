@@ -28,6 +28,9 @@ internal sealed class ServerTransaction : Transaction
     /// <summary>The top Route entry named this hop and is removed from forwarded copies.</summary>
     public bool RemoveTopRoute { get; set; }
 
+    /// <summary>The next Route entry is a strict router's: the forwarded request goes in strict-routing form.</summary>
+    public bool StrictNextRoute { get; set; }
+
     /// <summary>The client transactions forwarding this request: one per branch, across all fork steps.</summary>
     public List<ClientTransaction> Branches { get; } = new(1);
 

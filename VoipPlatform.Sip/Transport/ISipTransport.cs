@@ -26,4 +26,15 @@ public interface ISipTransport : IAsyncDisposable
 
     /// <summary>Sends on a given protocol (a request whose Via already names it). Returns false when refused.</summary>
     bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol) => Send(message, destination);
+
+    /// <summary>
+    /// Sends over TLS to a server that must prove <paramref name="serverName"/> (SNI and certificate name), opening the
+    /// connection when there is none. Returns false when refused.
+    /// </summary>
+    bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol, string serverName) => Send(message, destination, protocol);
+
+    /// <summary>Tells <paramref name="handler"/> whenever a stream this transport opened could not be set up (connect or TLS handshake).</summary>
+    void OnFlowFailed(Action<IPEndPoint, SipProtocol> handler)
+    {
+    }
 }

@@ -15,7 +15,7 @@ public sealed class SipTransport : ISipTransport
 {
     private readonly UdpSipTransport _udp;
     private readonly TcpSipTransport _tcp;
-    private readonly TcpSipTransport? _tls;
+    private readonly TcpSipTransport _tls;
     private readonly EgressPolicy _egress;
     private readonly ILogger _logger;
 
@@ -46,23 +46,19 @@ public sealed class SipTransport : ISipTransport
                 throw;
             }
         }
-        if (options.TlsPort > 0)
+        try
         {
-            try
-            {
-                var server = new System.Net.Security.SslServerAuthenticationOptions
-                {
-                    ServerCertificate = LoadCertificate(options),
-                    ClientCertificateRequired = false,
-                };
-                _tls = new TcpSipTransport(new IPEndPoint(_udp.LocalEndPoint.Address, options.TlsPort), options.TcpIdleTimeout,
-                    static (_, _, _) => false, _logger, server);
-            }
-            catch
-            {
-                DisposeAsync().AsTask().GetAwaiter().GetResult(); // nothing bound may outlive a failed start
-                throw;
-            }
+            // TLS connections are opened whenever a target asks for TLS (sips:); they are accepted only on Sip:TlsPort.
+            var server = options.TlsPort > 0
+                ? new System.Net.Security.SslServerAuthenticationOptions { ServerCertificate = LoadCertificate(options), ClientCertificateRequired = false }
+                : null;
+            _tls = new TcpSipTransport(server is null ? null : new IPEndPoint(_udp.LocalEndPoint.Address, options.TlsPort), options.TcpIdleTimeout,
+                static (_, _, _) => false, _logger, server, new TlsServerValidation(options.TlsClient));
+        }
+        catch
+        {
+            DisposeAsync().AsTask().GetAwaiter().GetResult(); // nothing bound may outlive a failed start
+            throw;
         }
     }
 
@@ -70,12 +66,12 @@ public sealed class SipTransport : ISipTransport
     public IPEndPoint LocalEndPoint => _udp.LocalEndPoint;
 
     /// <summary>Where TLS is accepted, or null without TLS.</summary>
-    public IPEndPoint? TlsEndPoint => _tls?.LocalEndPoint;
+    public IPEndPoint? TlsEndPoint => _tls.LocalEndPoint;
 
     /// <inheritdoc />
     public void Start(Action<SipMessage, IPEndPoint> onMessage)
     {
-        _tls?.Start(onMessage);
+        _tls.Start(onMessage);
         _tcp.Start(onMessage);
         _udp.Start(onMessage);
     }
@@ -85,7 +81,7 @@ public sealed class SipTransport : ISipTransport
 
     /// <inheritdoc />
     public SipProtocol ChooseProtocol(IPEndPoint destination, int length, bool isRequest) =>
-        _tls?.HasFlow(destination) == true ? SipProtocol.Tls
+        _tls.HasFlow(destination) ? SipProtocol.Tls
         : _tcp.HasFlow(destination) || (isRequest && length > SipProtocols.MaxUdpRequestBytes && !_tcp.RecentlyRefused(destination)) ? SipProtocol.Tcp
         : SipProtocol.Udp;
 
@@ -94,7 +90,10 @@ public sealed class SipTransport : ISipTransport
         Send(message, destination, ChooseProtocol(destination, message.Length, isRequest: !message.StartsWith("SIP/"u8)));
 
     /// <inheritdoc />
-    public bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol)
+    public bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol) => Send(message, destination, protocol, null);
+
+    /// <inheritdoc />
+    public bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol, string? serverName)
     {
         if (protocol == SipProtocol.Udp) return _udp.Send(message, destination);
         if (!_egress.Allows(destination.Address))
@@ -103,8 +102,11 @@ public sealed class SipTransport : ISipTransport
             _logger.LogDebug("Not sending to {Destination}: outside Sip:EgressAllowList", destination);
             return false;
         }
-        return protocol == SipProtocol.Tls ? _tls?.Send(message, destination) == true : _tcp.Send(message, destination);
+        return protocol == SipProtocol.Tls ? _tls.Send(message, destination, serverName) : _tcp.Send(message, destination);
     }
+
+    /// <inheritdoc />
+    public void OnFlowFailed(Action<IPEndPoint, SipProtocol> handler) => _tls.FlowFailed = peer => handler(peer, SipProtocol.Tls);
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(SipTransportOptions options)
     {
@@ -120,7 +122,7 @@ public sealed class SipTransport : ISipTransport
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_tls is not null) await _tls.DisposeAsync();
+        if (_tls is not null) await _tls.DisposeAsync(); // null only when the constructor failed before it
         await _tcp.DisposeAsync();
         await _udp.DisposeAsync();
     }

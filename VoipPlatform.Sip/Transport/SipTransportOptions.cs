@@ -42,4 +42,7 @@ public sealed class SipTransportOptions
 
     /// <summary>Password of <see cref="TlsCertificatePath"/>, if it has one.</summary>
     public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>How servers this hop opens TLS connections to are checked (<c>Sip:TlsClient</c>).</summary>
+    public SipTlsClientOptions TlsClient { get; set; } = new();
 }

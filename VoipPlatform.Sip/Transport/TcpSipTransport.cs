@@ -15,7 +15,8 @@ namespace VoipPlatform.Sip.Transport;
 /// </summary>
 internal sealed class TcpSipTransport : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
+    private readonly TcpListener? _listener;
+    private readonly TlsServerValidation? _tlsClient;
     private readonly ConcurrentDictionary<IPEndPoint, TcpConnection> _flows = new();
     private readonly ConcurrentDictionary<IPEndPoint, long> _refusedUntil = new();
     private readonly Func<byte[], int, IPEndPoint, bool> _udpFallback;
@@ -31,27 +32,36 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     /// <param name="idleTimeout">Flows idle this long are closed.</param>
     /// <param name="udpFallback">Sends a message over UDP: used when a peer refuses TCP.</param>
     /// <param name="logger">Log.</param>
-    /// <param name="tls">With TLS (RFC 3261 section 26.2): every accepted flow starts with a server handshake, and
-    /// this transport only answers on flows peers opened (it opens no TLS connection itself).</param>
-    public TcpSipTransport(IPEndPoint bind, TimeSpan idleTimeout, Func<byte[], int, IPEndPoint, bool> udpFallback, ILogger logger,
-        SslServerAuthenticationOptions? tls = null)
+    /// <param name="tls">With TLS (RFC 3261 section 26.2): every accepted flow starts with a server handshake.</param>
+    /// <param name="tlsClient">With TLS: flows this transport opens start with a client handshake, the server's
+    /// certificate checked by it; without, no TLS connection is opened. Such flows never fall back to UDP.</param>
+    /// <remarks>With <paramref name="bind"/> null nothing listens: a TLS transport that only opens connections.</remarks>
+    public TcpSipTransport(IPEndPoint? bind, TimeSpan idleTimeout, Func<byte[], int, IPEndPoint, bool> udpFallback, ILogger logger,
+        SslServerAuthenticationOptions? tls = null, TlsServerValidation? tlsClient = null)
     {
         _udpFallback = udpFallback;
         _tls = tls;
+        _tlsClient = tlsClient;
         _logger = logger;
         _idleTimeout = idleTimeout;
+        if (bind is null) return;
         _listener = new TcpListener(bind);
         _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Start(backlog: 1024);
     }
 
-    /// <summary>Where this transport listens.</summary>
-    public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndpoint;
+    /// <summary>Where this transport listens; null when it does not.</summary>
+    public IPEndPoint? LocalEndPoint => (IPEndPoint?)_listener?.LocalEndpoint;
+
+    /// <summary>Told the peer when a TLS flow this transport opened could not be set up (connect, handshake, certificate).</summary>
+    public Action<IPEndPoint>? FlowFailed { get; set; }
+
+    private bool IsTls => _tls is not null || _tlsClient is not null;
 
     public void Start(Action<SipMessage, IPEndPoint> onMessage)
     {
         _onMessage = onMessage;
-        _acceptLoop = AcceptLoopAsync();
+        _acceptLoop = _listener is null ? Task.CompletedTask : AcceptLoopAsync();
         _idleSweep = SweepIdleAsync();
     }
 
@@ -65,11 +75,14 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     /// <summary>True when a flow to <paramref name="peer"/> is open.</summary>
     public bool HasFlow(IPEndPoint peer) => _flows.TryGetValue(peer, out var flow) && !flow.IsClosed;
 
-    /// <summary>Queues a message on the flow to <paramref name="peer"/>, opening one when there is none.</summary>
-    public bool Send(ReadOnlySpan<byte> message, IPEndPoint peer)
+    /// <summary>
+    /// Queues a message on the flow to <paramref name="peer"/>, opening one when there is none (over TLS: to a server
+    /// that must prove <paramref name="serverName"/>, or the peer's address when null).
+    /// </summary>
+    public bool Send(ReadOnlySpan<byte> message, IPEndPoint peer, string? serverName = null)
     {
         if (_flows.TryGetValue(peer, out var flow) && !flow.IsClosed) return flow.Enqueue(message);
-        if (_tls is not null)
+        if (_tls is not null && _tlsClient is null)
         {
             _logger.LogDebug("No TLS flow to {Peer}: this hop does not open TLS connections", peer);
             return false;
@@ -82,17 +95,24 @@ internal sealed class TcpSipTransport : IAsyncDisposable
             return _flows.TryGetValue(peer, out flow) && flow.Enqueue(message);
         }
         opened.Enqueue(message); // written once connected
-        _ = ConnectAndRunAsync(socket, opened);
+        _ = ConnectAndRunAsync(socket, opened, serverName ?? peer.Address.ToString());
         return true;
     }
 
-    private async Task ConnectAndRunAsync(Socket socket, TcpConnection flow)
+    private async Task ConnectAndRunAsync(Socket socket, TcpConnection flow, string serverName)
     {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            timeout.CancelAfter(_tlsClient?.HandshakeTimeout ?? TimeSpan.FromSeconds(5));
             await socket.ConnectAsync(flow.Remote, timeout.Token);
+        }
+        catch (Exception ex) when ((ex is SocketException or OperationCanceledException) && IsTls)
+        {
+            // TLS was required (sips:): never a plaintext fallback. The waiting branches fail instead.
+            _logger.LogInformation("TLS connect to {Remote} failed: {Reason}", flow.Remote, ex.Message);
+            await FailFlowAsync(flow);
+            return;
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
@@ -113,7 +133,35 @@ internal sealed class TcpSipTransport : IAsyncDisposable
             await flow.DisposeAsync();
             return;
         }
-        await flow.RunAsync(_onMessage!, Forget);
+        await flow.RunAsync(_onMessage!, Forget, IsTls ? (stream, cancellation) => ClientHandshakeAsync(stream, flow, serverName, cancellation) : null);
+    }
+
+    private async Task<Stream> ClientHandshakeAsync(Stream network, TcpConnection flow, string serverName, CancellationToken cancellation)
+    {
+        var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(_tlsClient!.For(serverName), cancellation);
+            return tls;
+        }
+        catch (Exception ex)
+        {
+            // A server that is not who the target names (wrong name, untrusted, not pinned), or no TLS at all.
+            _logger.LogWarning("TLS handshake with {Remote} as {Name} failed: {Reason}", flow.Remote, serverName, ex.Message);
+            await tls.DisposeAsync();
+            Forget(flow); // before the branches hear of it, so a retry opens a new flow rather than queue on this one
+            FlowFailed?.Invoke(flow.Remote);
+            throw;
+        }
+    }
+
+    /// <summary>A TLS flow that could not be set up: what was queued is dropped and the waiting branches are told.</summary>
+    private async Task FailFlowAsync(TcpConnection flow)
+    {
+        _flows.TryRemove(new KeyValuePair<IPEndPoint, TcpConnection>(flow.Remote, flow));
+        foreach (var (message, _) in flow.TakeQueued()) System.Buffers.ArrayPool<byte>.Shared.Return(message);
+        await flow.DisposeAsync();
+        if (!_stopping.IsCancellationRequested) FlowFailed?.Invoke(flow.Remote);
     }
 
     private async Task AcceptLoopAsync()
@@ -123,7 +171,7 @@ internal sealed class TcpSipTransport : IAsyncDisposable
             Socket socket;
             try
             {
-                socket = await _listener.AcceptSocketAsync(_stopping.Token);
+                socket = await _listener!.AcceptSocketAsync(_stopping.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || _stopping.IsCancellationRequested)
             {
@@ -175,7 +223,7 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        _listener.Stop();
+        _listener?.Stop();
         foreach (var flow in _flows.Values) await flow.DisposeAsync();
         if (_acceptLoop is not null) await _acceptLoop;
         if (_idleSweep is not null) await _idleSweep;
