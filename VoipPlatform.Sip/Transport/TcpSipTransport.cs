@@ -135,7 +135,7 @@ internal sealed class TcpSipTransport : IAsyncDisposable
                 continue;
             }
             var remote = (IPEndPoint)socket.RemoteEndPoint!;
-            var flow = new TcpConnection(socket, remote, _logger);
+            var flow = new TcpConnection(socket, remote, _logger, _tls is null ? SipProtocol.Tcp : SipProtocol.Tls);
             if (_flows.TryGetValue(remote, out var previous)) await previous.DisposeAsync();
             _flows[remote] = flow;
             _ = flow.RunAsync(_onMessage!, Forget, _tls is null ? null : HandshakeAsync);
