@@ -175,8 +175,8 @@ internal sealed class WebSocketConnection : IAsyncDisposable
 
     private async Task CloseAsync(WebSocket webSocket, WebSocketCloseStatus status, string? description)
     {
+        // The WebSocket serialises this close frame with a message the write loop may be sending, whole frames each.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        await _closing.CancelAsync(); // stops the write loop first: a close frame must not interleave with a message
         try
         {
             await webSocket.CloseOutputAsync(status, description, timeout.Token);

@@ -17,7 +17,7 @@ internal static class WebSocketHandshake
     /// <summary>The longest upgrade request read; a browser's is well under 1 KiB.</summary>
     public const int MaxRequestBytes = 8192;
 
-    private static readonly byte[] KeyGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC11B3F"u8.ToArray();
+    private static readonly byte[] KeyGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8.ToArray();
 
     /// <summary>What an upgrade request gets.</summary>
     public enum Verdict
