@@ -14,7 +14,7 @@ namespace VoipPlatform.Sip.Transport;
 /// and a write loop fed by a queue, so that a sender (a worker thread) never blocks on the network and messages
 /// leave in the order queued.
 /// </summary>
-internal sealed class TcpConnection : IAsyncDisposable
+internal sealed class TcpConnection : IStreamFlow
 {
     private static readonly byte[] Pong = "\r\n"u8.ToArray();
     private readonly Socket _socket;

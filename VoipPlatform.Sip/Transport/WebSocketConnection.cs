@@ -15,7 +15,7 @@ namespace VoipPlatform.Sip.Transport;
 /// WebSocket message (text or binary, reassembled from its frames) as exactly one SIP message, and a write loop fed
 /// by a queue so that senders never block on the network and messages leave in the order queued.
 /// </summary>
-internal sealed class WebSocketConnection : IAsyncDisposable
+internal sealed class WebSocketConnection : IStreamFlow
 {
     private static readonly byte[] Pong = "\r\n"u8.ToArray();
     private static long s_lastId;
