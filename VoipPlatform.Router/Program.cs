@@ -9,8 +9,9 @@ using VoipPlatform.Sip.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-// Registrations live in Redis ("redis" connection string from the AppHost): every replica sees them.
-builder.AddRedisClient("redis");
+// Registrations live in Redis ("redis" connection string from the AppHost): every replica sees them. Its I/O runs
+// on the thread pool rather than the client's own ten threads, which spun for a sixth of the router's CPU.
+builder.AddRedisClient("redis", configureOptions: redis => redis.SocketManager = StackExchange.Redis.SocketManager.ThreadPool);
 builder.Services.AddOptions<RouterOptions>()
     .Bind(builder.Configuration.GetSection(RouterOptions.SectionName))
     .Validate(o => o.MinExpiresSeconds > 0 && o.MaxExpiresSeconds >= o.MinExpiresSeconds, "Router: MinExpiresSeconds must be positive and at most MaxExpiresSeconds.")

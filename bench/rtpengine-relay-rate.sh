@@ -100,3 +100,4 @@ done
   echo "rtpengine: $(rtpengine --version 2>&1 | head -1), userspace (--table=-1)"
   echo "highest passing rate: $best_rate calls/s = $(( PACKETS_PER_CALL * best_rate )) packets/s relayed with no loss"
 } | tee "$OUT/summary.txt"
+write_results rtpengine-relay-rate "RATES=\"${RATES[*]}\" STEP_SECONDS=$STEP_SECONDS $0"

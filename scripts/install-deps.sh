@@ -9,8 +9,11 @@ PACKAGES=(sip-tester redis-server rtpengine-daemon dnsmasq-base curl)
 
 # bird2: the Kubernetes publish's tests parse and run the published OSPF configuration with BIRD.
 KUBERNETES_TEST_PACKAGES=(bird2)
+# The load benchmarks in bench/ (not the tests) also need Kamailio as the reference and jq for their results.
+BENCH_PACKAGES=()
+if [ "${1:-}" = "--bench" ]; then BENCH_PACKAGES=(kamailio jq); fi
 missing=()
-for package in "${PACKAGES[@]}" "${KUBERNETES_TEST_PACKAGES[@]}"; do
+for package in "${PACKAGES[@]}" "${KUBERNETES_TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$package")
   fi
@@ -35,7 +38,7 @@ install_validator() {
 }
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all present (${PACKAGES[*]} ${KUBERNETES_TEST_PACKAGES[*]})"
+  echo "install-deps: all present (${PACKAGES[*]} ${KUBERNETES_TEST_PACKAGES[*]} ${BENCH_PACKAGES[*]})"
   install_validator
   exit 0
 fi

@@ -1,5 +1,6 @@
 using System.Net;
 using VoipPlatform.Proxy.Media;
+using VoipPlatform.Sip.Location;
 using VoipPlatform.Sip.Messages;
 using VoipPlatform.Sip.Parsing;
 using VoipPlatform.Sip.Proxying;
@@ -13,8 +14,10 @@ namespace VoipPlatform.Proxy.Routing;
 /// ignored Record-Route still reaches the router that holds the other side of the call.
 /// </summary>
 /// <remarks>With media bridging on (<c>Proxy:Media:Enabled</c>), requests entering from outside have their SDP bridged
-/// through RTPEngine on the way (<see cref="MediaBridge"/>).</remarks>
-public sealed class EdgeRequestRouter(RouterSet routers, MediaBridge? media = null) : ISipRequestRouter
+/// through RTPEngine on the way (<see cref="MediaBridge"/>). A Contact that names a host rather than an address is
+/// located by RFC 3263 through <c>servers</c> (registered by <c>AddNextHops</c>); without it such a Contact
+/// gets 404.</remarks>
+public sealed class EdgeRequestRouter(RouterSet routers, MediaBridge? media = null, SipServerResolver? servers = null) : ISipRequestRouter
 {
     /// <inheritdoc />
     public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context)
@@ -33,7 +36,10 @@ public sealed class EdgeRequestRouter(RouterSet routers, MediaBridge? media = nu
 
         // A router sent this here through our Path or Record-Route entry (a call to a registered user): it goes
         // out to the Request-URI, the user's Contact. Only a router may ask that, or the edge would be an open relay.
-        if (context.RoutedToSelf && fromRouter) return RoutingDecision.ByRouteOrRequestUri(request, context);
+        if (context.RoutedToSelf && fromRouter)
+        {
+            return servers is null ? RoutingDecision.ByRouteOrRequestUri(request, context) : RoutingDecision.ByRouteOrRequestUri(request, context, servers);
+        }
 
         // Spread new transactions over the routers; any router can serve any call (they are stateless), so when one
         // is down or overloaded the next one gets the request.

@@ -17,6 +17,9 @@ internal static class BusinessApiClientRegistration
         services.AddMemoryCache();
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers: the one way to drop the standard handler ServiceDefaults adds
         services.AddHttpClient<BusinessApiClient>(http => http.BaseAddress = new Uri($"https+http://{BusinessApiClient.ServiceName}"))
+            // No per-request log scopes and lines (two handlers on every call's decision): failures are logged where
+            // they become a 503, and every request is a span of the call's trace.
+            .RemoveAllLoggers()
             .RemoveAllResilienceHandlers()
             .AddResilienceHandler("business-api", pipeline => pipeline
                 .AddTimeout(options.ApiTimeout * 2)

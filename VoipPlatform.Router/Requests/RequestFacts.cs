@@ -19,6 +19,7 @@ internal sealed class RequestFacts
         Method = Text(request[request.MethodToken]);
         RequestUri = Text(request[request.RequestUri]);
         CallId = Text(request.CallId);
+        CallIdHash = Sip.Location.TargetSelector.KeyHash(request.CallId);
         CSeq = request.CSeqNumber;
         From = SipAddress.Parse(Text(request.FirstValue(HeaderKind.From)));
         To = SipAddress.Parse(Text(request.FirstValue(HeaderKind.To)));
@@ -33,6 +34,9 @@ internal sealed class RequestFacts
     public string Method { get; }
     public string RequestUri { get; }
     public string CallId { get; }
+
+    /// <summary>The Call-ID's hash: spreads a call's located servers by weight, the same for each of its requests.</summary>
+    public ulong CallIdHash { get; }
     public long CSeq { get; }
     public SipAddress From { get; }
     public SipAddress To { get; }

@@ -3,6 +3,7 @@ using StackExchange.Redis;
 using VoipPlatform.Router.Configuration;
 using VoipPlatform.Router.Registrar;
 using VoipPlatform.Router.Requests;
+using VoipPlatform.Sip.Location;
 using VoipPlatform.Sip.Messages;
 using VoipPlatform.Sip.Proxying;
 
@@ -13,13 +14,13 @@ namespace VoipPlatform.Router.Routing;
 /// once; REGISTER goes to the registrar; every other request is a new call for <see cref="CallHandler"/>. Nothing
 /// is kept in memory between requests: registrations live in Redis, decisions come from the API.
 /// </summary>
-public sealed class PlatformRequestRouter(RegisterHandler registrar, CallHandler calls, IOptions<RouterOptions> options,
+public sealed class PlatformRequestRouter(RegisterHandler registrar, CallHandler calls, SipServerResolver servers, IOptions<RouterOptions> options,
     ILogger<PlatformRequestRouter> logger) : ISipRequestRouter
 {
     /// <inheritdoc />
     public ValueTask<RoutingDecision> RouteAsync(SipMessage request, RoutingContext context)
     {
-        if (context.IsInDialog || request.Method is SipMethod.Ack or SipMethod.Cancel) return RoutingDecision.ByRouteOrRequestUri(request, context);
+        if (context.IsInDialog || request.Method is SipMethod.Ack or SipMethod.Cancel) return RoutingDecision.ByRouteOrRequestUri(request, context, servers);
 
         RequestFacts facts = RequestFacts.Read(request, context);
         return new ValueTask<RoutingDecision>(Guarded(request.Method == SipMethod.Register ? registrar.HandleAsync(facts) : calls.HandleAsync(facts)));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using VoipPlatform.Sip.Location;
 
 namespace VoipPlatform.Sip.Hosting;
@@ -11,7 +12,8 @@ public static class NextHopServiceCollectionExtensions
     /// <summary>
     /// Adds the <see cref="NextHopRegistry"/> that services create their next-hop sets from, with
     /// <see cref="NextHopOptions"/> (<c>Sip:NextHops</c>), <see cref="ServerLocatorOptions"/> (<c>Sip:Dns</c>) and the
-    /// OPTIONS prober (runs when <c>Sip:NextHops:Probe:Enabled</c>). Safe to call more than once.
+    /// OPTIONS prober (runs when <c>Sip:NextHops:Probe:Enabled</c>), and the <see cref="SipServerResolver"/> that locates
+    /// Request-URI, Contact and Route hosts. Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddNextHops(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,10 +26,16 @@ public static class NextHopServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<ServerLocatorOptions>()
             .Bind(configuration.GetSection(ServerLocatorOptions.SectionName))
-            .Validate(o => o.Timeout > TimeSpan.Zero && o.NegativeCacheTime >= TimeSpan.Zero, "Sip:Dns needs a positive Timeout.")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.NegativeCacheTime >= TimeSpan.Zero && o.AnswerTimeout >= TimeSpan.Zero, "Sip:Dns needs a positive Timeout.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NextHopRegistry>();
+        // Request-URI, Contact and Route hosts (RFC 3263), with their own hold-down state but the shared DNS cache.
+        services.AddSingleton(sp => new SipServerResolver(
+            sp.GetRequiredService<NextHopRegistry>().Locator,
+            new TargetSelector(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<NextHopOptions>>().Value.FailedTargetHoldDown),
+            sp.GetRequiredService<IOptions<ServerLocatorOptions>>().Value.AnswerTimeout,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SipServerResolver>>()));
         services.AddHostedService<NextHopProber>();
         return services;
     }

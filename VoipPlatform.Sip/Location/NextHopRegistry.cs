@@ -20,6 +20,9 @@ public sealed class NextHopRegistry(
     private readonly List<NextHopSet> _sets = [];
     private readonly Lazy<ServerLocator> _locator = new(() => new ServerLocator(dnsOptions, time, loggers.CreateLogger<ServerLocator>()));
 
+    /// <summary>The DNS client and answer cache every DNS source shares (created on first use).</summary>
+    public ServerLocator Locator => _locator.Value;
+
     /// <summary>Every set created so far.</summary>
     public IReadOnlyList<NextHopSet> Sets
     {
@@ -35,7 +38,7 @@ public sealed class NextHopRegistry(
     public NextHopSet Create(string name, string? srvName, IReadOnlyList<string> configured, string aspireServicePrefix, string endpointName)
     {
         INextHopSource source = !string.IsNullOrWhiteSpace(srvName)
-            ? new DnsSrvNextHopSource(_locator.Value, srvName)
+            ? new DnsSrvNextHopSource(Locator, srvName)
             : configured.Count > 0
                 ? new StaticNextHopSource(configured, "configured addresses")
                 : new StaticNextHopSource(AspireEndpoints(aspireServicePrefix, endpointName), $"Aspire endpoints of {aspireServicePrefix}*");

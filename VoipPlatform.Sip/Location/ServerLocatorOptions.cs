@@ -18,6 +18,12 @@ public sealed class ServerLocatorOptions
     /// </summary>
     public TimeSpan MinimumCacheTime { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long an INVITE to one of several servers located for a Request-URI, Contact or Route host may stay silent
+    /// (not even 100 Trying) before the next server is tried (RFC 3263 section 4.3).
+    /// </summary>
+    public TimeSpan AnswerTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long an answer without any server is kept before asking again.</summary>
     public TimeSpan NegativeCacheTime { get; set; } = TimeSpan.FromSeconds(5);
 }

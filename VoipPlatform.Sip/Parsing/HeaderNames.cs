@@ -18,6 +18,7 @@ public static class HeaderNames
     internal static ReadOnlySpan<byte> CSeq => "CSeq"u8;
     internal static ReadOnlySpan<byte> MaxForwards => "Max-Forwards"u8;
     internal const string RouteText = "Route";
+    internal static ReadOnlySpan<byte> Route => "Route"u8;
     internal static ReadOnlySpan<byte> Path => "Path"u8;
     internal static ReadOnlySpan<byte> RecordRoute => "Record-Route"u8;
     internal static ReadOnlySpan<byte> ContentLength => "Content-Length"u8;

@@ -77,7 +77,20 @@ public static class SipParser
             return InterpretHeaders(data, pos, out reason);
         }
 
-        public SipMessage Build() => new(buffer, length, pooled: true, headers, _headerCount)
+        /// <summary>
+        /// The header table cut to this message: parsing fills one of <see cref="SipMessage.MaxHeaders"/> entries, but a
+        /// message a transaction holds for half a minute (RFC 6026's Accepted state) should keep 16 entries (384 B)
+        /// rather than 128 (3 KiB): a heap dump of an edge holding 20,000 calls found 22,000 such tables (65 MB).
+        /// </summary>
+        private readonly HeaderField[] SizedHeaders()
+        {
+            HeaderField[] sized = ArrayPool<HeaderField>.Shared.Rent(Math.Max(_headerCount, 1));
+            headers.AsSpan(0, _headerCount).CopyTo(sized);
+            ArrayPool<HeaderField>.Shared.Return(headers);
+            return sized;
+        }
+
+        public SipMessage Build() => new(buffer, length, pooled: true, SizedHeaders(), _headerCount)
         {
             IsRequest = _isRequest,
             Method = _method,

@@ -1,5 +1,6 @@
 using System.Net;
 using VoipPlatform.Sip.Messages;
+using VoipPlatform.Sip.Transport;
 
 namespace VoipPlatform.Sip.Proxying;
 
@@ -64,10 +65,36 @@ public sealed class ForkBranch
         foreach (string uri in route ?? []) lines.Add(new SipHeader(Parsing.HeaderNames.RouteText, $"<{uri}>"));
         lines.AddRange(headers ?? []);
         HeaderLines = SipHeader.ToLines(lines);
+        HasRoute = route is { Count: > 0 };
     }
+
+    /// <summary>True when the branch pre-loads a Route set.</summary>
+    internal bool HasRoute { get; }
 
     /// <summary>Where the request is sent.</summary>
     public IPEndPoint Destination { get; }
+
+    /// <summary>
+    /// Further addresses of the same server set (the other SRV targets of a name, RFC 3263 section 4.3), tried in turn
+    /// within the branch when the previous one fails with a transport error, silence (the step's answer timeout, or the
+    /// transaction timeout) or 503. Addresses outside the egress allow-list are skipped.
+    /// </summary>
+    public IReadOnlyList<IPEndPoint> Alternates { get; init; } = [];
+
+    /// <summary>
+    /// The transport the branch must use: <see cref="SipProtocol.Tls"/> for a <c>sips:</c> or
+    /// <c>transport=tls</c> target, which never falls back to another; null lets the core choose UDP or TCP.
+    /// </summary>
+    public SipProtocol? Transport { get; init; }
+
+    /// <summary>The name a TLS server is asked for (SNI) and must prove with its certificate; the address when null.</summary>
+    public string? TlsServerName { get; init; }
+
+    /// <summary>
+    /// Called on the request's worker with the address and the status whenever one of the branch's addresses fails
+    /// (so a resolver can hold it down). Must be quick and must not throw.
+    /// </summary>
+    public Action<IPEndPoint, int>? OnServerFailure { get; init; }
 
     internal byte[]? RequestUri { get; }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using VoipPlatform.Sip.Diagnostics;
 using VoipPlatform.Sip.Messages;
@@ -30,6 +31,12 @@ internal sealed partial class ProxyWorker
         {
             // This proxy supports no extensions: refuse with the ones it was asked for (RFC 3261 section 16.3 step 4).
             RejectRequiredExtensions(request, source);
+            return;
+        }
+
+        if (IsFromStrictRouter(request))
+        {
+            HandleRestored(request, source);
             return;
         }
 
@@ -107,6 +114,7 @@ internal sealed partial class ProxyWorker
         };
         _servers.Add(server.Key, server);
         server.RemovedRoutes = route.RemovedRoutes;
+        server.StrictNextRoute = route.NextIsStrict;
         server.Span = SipTracing.StartServerSpan(request, ParentContext(request, route), source);
 
         if (server.IsInvite)
@@ -122,6 +130,55 @@ internal sealed partial class ProxyWorker
         Activity.Current = null;
         if (decision.IsCompletedSuccessfully) Execute(server, decision.Result);
         else AwaitDecision(server, decision);
+    }
+
+    /// <summary>
+    /// A strict router upstream sent the request to this hop by putting our Record-Route URI (no user part) into the
+    /// Request-URI, with the real Request-URI as the last Route entry (RFC 3261 section 16.4).
+    /// </summary>
+    private bool IsFromStrictRouter(SipMessage request)
+    {
+        if (!request.Has(HeaderKind.Route)) return false;
+        SipUri uri = SipUri.Parse(request[request.RequestUri]);
+        return uri.User.IsEmpty && _self.IsSelf(uri);
+    }
+
+    /// <summary>Handles the request as a loose router would have sent it: Request-URI restored from the last Route entry.</summary>
+    private void HandleRestored(SipMessage request, IPEndPoint source)
+    {
+        using OutgoingMessage? restored = StrictRouting.RestoreRequestUri(request);
+        if (restored is null || SipParser.TryParse(restored.Bytes, out SipMessage? message, out _) != SipParseStatus.Ok)
+        {
+            RespondStateless(request, source, SipStatus.BadRequest, "Unusable Route");
+            return;
+        }
+        // Still the flow it came on: Record-Route sides (RFC 5658) and flow tokens depend on it.
+        message!.ArrivedOver = request.ArrivedOver;
+        try
+        {
+            HandleRequest(message!, source);
+        }
+        finally
+        {
+            message!.Release();
+        }
+    }
+
+    /// <summary>
+    /// The next hop is a strict router (its Route entry has no <c>lr</c>): the forwarded request is put into the form it
+    /// expects (RFC 3261 section 16.6 step 6). Rare, so it costs a parse and a rewrite of the message written for a
+    /// loose router.
+    /// </summary>
+    private static OutgoingMessage ToStrictForm(OutgoingMessage forwarded)
+    {
+        if (SipParser.TryParse(forwarded.Bytes, out SipMessage? parsed, out _) != SipParseStatus.Ok) return forwarded;
+        using (parsed)
+        {
+            OutgoingMessage? strict = StrictRouting.ToStrictForm(parsed!);
+            if (strict is null) return forwarded;
+            forwarded.Dispose();
+            return strict;
+        }
     }
 
     private void RejectRequiredExtensions(SipMessage request, IPEndPoint source)
@@ -166,7 +223,7 @@ internal sealed partial class ProxyWorker
 
     private ValueTask<RoutingDecision> AskRouter(SipMessage request, IPEndPoint source, in RouteProcessing route)
     {
-        var context = new RoutingContext(!request.ToTag.IsEmpty, route.NextHop, source, route.RemoveTopRoute);
+        var context = new RoutingContext(!request.ToTag.IsEmpty, route.NextHop, source, route.RemoveTopRoute, route.NextUri);
         try
         {
             return _router.RouteAsync(request, context);
@@ -280,15 +337,14 @@ internal sealed partial class ProxyWorker
         ForkStep step = server.Plan!.Steps[index];
         foreach (ForkBranch branch in step.Branches)
         {
-            if (!MayForwardTo(server.Request, branch.Destination))
+            int alternate = NextAllowedAddress(server.Request, branch, -2);
+            if (alternate == NoAddress)
             {
                 server.OfferFinal(SipStatus.Forbidden, null);
                 continue;
             }
             server.PendingBranches++;
-            ClientTransaction client = StartBranch(server, branch.Destination, branch);
-            // Until the first response the provisional slot is free: it times the silence (timer C takes it over later).
-            if (step.AnswerTimeout > TimeSpan.Zero && client.IsInvite) Schedule(client, TransactionTimer.ProvisionalTimeout, step.AnswerTimeout);
+            StartStepBranch(server, step, branch, alternate);
         }
         if (server.PendingBranches == 0)
         {
@@ -299,9 +355,66 @@ internal sealed partial class ProxyWorker
         if (step.Timeout > TimeSpan.Zero) Schedule(server, TransactionTimer.StepTimeout, step.Timeout);
     }
 
+    private void StartStepBranch(ServerTransaction server, ForkStep step, ForkBranch branch, int alternate)
+    {
+        ClientTransaction client = StartBranch(server, alternate < 0 ? branch.Destination : branch.Alternates[alternate], branch, alternate);
+        // Until the first response the provisional slot is free: it times the silence (timer C takes it over later).
+        if (step.AnswerTimeout > TimeSpan.Zero && client.IsInvite) Schedule(client, TransactionTimer.ProvisionalTimeout, step.AnswerTimeout);
+    }
+
+    private const int NoAddress = int.MinValue;
+
+    /// <summary>
+    /// The first of a branch's addresses after <paramref name="after"/> (-2: from the start; -1 is the destination,
+    /// 0.. the alternates) that the egress allow-list lets through, or <see cref="NoAddress"/>.
+    /// </summary>
+    private int NextAllowedAddress(SipMessage request, ForkBranch branch, int after)
+    {
+        for (int i = after + 1; i < branch.Alternates.Count; i++)
+        {
+            if (MayForwardTo(request, i < 0 ? branch.Destination : branch.Alternates[i])) return i;
+        }
+        return NoAddress;
+    }
+
+    /// <summary>
+    /// RFC 3263 section 4.3: a branch whose address failed with a transport error, silence or 503 goes on to its next
+    /// address, in the same step, while the step is still running. True when it did.
+    /// </summary>
+    private bool TryNextAddress(ClientTransaction client, int status, OutgoingMessage? response)
+    {
+        if (client.Branch is not { } branch || client.Settled) return false;
+        if (branch.OnServerFailure is { } onServerFailure)
+        {
+            try
+            {
+                onServerFailure(client.Peer, status);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "A server failure callback threw");
+            }
+        }
+        ServerTransaction? server = client.Server;
+        if (status is not (SipStatus.RequestTimeout or SipStatus.ServiceUnavailable) || branch.Alternates.Count == 0 || server is null
+            || server.State == TransactionState.Terminated || server.HasFinalResponse || server.Cancelled || server.StepTimedOut
+            || client.Step != server.Step || server.Plan is not { } plan)
+        {
+            return false;
+        }
+        int next = NextAllowedAddress(server.Request, branch, client.Alternate);
+        if (next == NoAddress) return false;
+        client.Settled = true; // replaced by the next address: its outcome is that one's
+        response?.Dispose();
+        _logger.LogDebug("{Peer} failed with {Status}: trying {Next}", client.Peer, status, branch.Alternates[next]);
+        StartStepBranch(server, plan.Steps[server.Step], branch, next);
+        return true;
+    }
+
     /// <summary>Counts a branch's final non-2xx outcome into its step; the step completes with its last branch.</summary>
     private void Settle(ClientTransaction client, int status, OutgoingMessage? response)
     {
+        if (TryNextAddress(client, status, response)) return;
         if (!client.Settled && client.OnFailure is { } onFailure)
         {
             try
@@ -362,7 +475,8 @@ internal sealed partial class ProxyWorker
         if (best is null || timedOut)
         {
             best?.Dispose();
-            SendFinal(server, BuildResponse(server.Request, status, null), status);
+            // A 403 without a response is the egress allow-list refusing every address: said as for a Forward.
+            SendFinal(server, BuildResponse(server.Request, status, status == SipStatus.Forbidden ? DestinationNotAllowed : null), status);
             return;
         }
         SendFinal(server, best, status);
@@ -393,7 +507,7 @@ internal sealed partial class ProxyWorker
         foreach (ClientTransaction client in unanswered) Settle(client, unansweredStatus, null);
     }
 
-    private ClientTransaction StartBranch(ServerTransaction server, IPEndPoint destination, ForkBranch? branch)
+    private ClientTransaction StartBranch(ServerTransaction server, IPEndPoint destination, ForkBranch? branch, int alternate = -1)
     {
         SipMessage request = server.Request;
         Span<byte> branchId = stackalloc byte[BranchLength];
@@ -402,7 +516,9 @@ internal sealed partial class ProxyWorker
         Span<char> clientKey = stackalloc char[BranchLength];
         TransactionKeys.WriteClientKey(branchId, isCancel: false, clientKey);
         // Decided before writing, because the Via names it: big requests go over TCP (RFC 3261 section 18.1.1).
-        SipProtocol protocol = _transport.ChooseProtocol(destination, request.Length + ForwardingOverhead + (branch?.HeaderLines.Length ?? 0) + (server.ForwardBody?.Length ?? 0), isRequest: true);
+        // A sips: or transport=tls target goes over TLS or not at all (RFC 3261 section 26.2).
+        SipProtocol protocol = branch?.Transport is SipProtocol required && required != SipProtocol.Udp ? required
+            : _transport.ChooseProtocol(destination, request.Length + ForwardingOverhead + (branch?.HeaderLines.Length ?? 0) + (server.ForwardBody?.Length ?? 0), isRequest: true);
         var client = new ClientTransaction(clientKey.ToString(), server.IsInvite, destination, server)
         {
             State = TransactionState.Trying,
@@ -410,12 +526,17 @@ internal sealed partial class ProxyWorker
             Step = server.Step,
             Protocol = protocol,
             OnFailure = branch?.OnFailure,
+            Branch = branch,
+            Alternate = alternate,
+            ServerName = protocol == SipProtocol.Tls ? branch?.TlsServerName : null,
         };
         client.Span = SipTracing.StartClientSpan(request, server.Span, destination);
 
         bool recordRoute = _options.RecordRoute && IsDialogCreating(request);
-        client.ReplaceLastSent(BuildForwarded(request, branchId, server.Source, server.RemovedRoutes, client.Span ?? server.Span,
-            recordRoute ? server.Span ?? client.Span : null, recordRoute, destination, branch, protocol, server.ForwardBody, server.RecordRouteParameter));
+        OutgoingMessage forwarded = BuildForwarded(request, branchId, server.Source, server.RemovedRoutes, client.Span ?? server.Span,
+            recordRoute ? server.Span ?? client.Span : null, recordRoute, destination, branch, protocol, server.ForwardBody, server.RecordRouteParameter);
+        // A pre-loaded Route set (a Path) comes first and is the platform's own, loose.
+        client.ReplaceLastSent(server.StrictNextRoute && branch?.HasRoute != true ? ToStrictForm(forwarded) : forwarded);
 
         server.Branches.Add(client);
         _clients.Add(client.Key, client);
@@ -652,6 +773,7 @@ internal sealed partial class ProxyWorker
                 State = TransactionState.Trying,
                 Interval = Timers.T1,
                 Protocol = invite.Protocol, // the CANCEL copies the INVITE's Via, so it takes the same way
+                ServerName = invite.ServerName,
             };
             cancel.ReplaceLastSent(ProxyRewriter.BuildCancel(sent));
             _clients.Add(cancel.Key, cancel);
@@ -680,19 +802,20 @@ internal sealed partial class ProxyWorker
         ValueTask<RoutingDecision> decision = AskRouter(request, source, route);
         if (decision.IsCompletedSuccessfully)
         {
-            RelayStatelessly(request, source, route.RemovedRoutes, parent, decision.Result);
+            RelayStatelessly(request, source, route.RemovedRoutes, route.NextIsStrict, parent, decision.Result);
             return;
         }
         request.Retain();
-        _ = RelayLaterAsync(request, source, route.RemovedRoutes, parent, decision);
+        _ = RelayLaterAsync(request, source, route.RemovedRoutes, route.NextIsStrict, parent, decision);
     }
 
     /// <summary>A stateless relay keeps nothing on the worker, so a late decision is carried out where it completes.</summary>
-    private async Task RelayLaterAsync(SipMessage request, IPEndPoint source, int removedRoutes, ActivityContext parent, ValueTask<RoutingDecision> pending)
+    private async Task RelayLaterAsync(SipMessage request, IPEndPoint source, int removedRoutes, bool strictNext, ActivityContext parent,
+        ValueTask<RoutingDecision> pending)
     {
         try
         {
-            RelayStatelessly(request, source, removedRoutes, parent, await pending.ConfigureAwait(false));
+            RelayStatelessly(request, source, removedRoutes, strictNext, parent, await pending.ConfigureAwait(false));
         }
         catch (Exception ex)
         {
@@ -704,12 +827,13 @@ internal sealed partial class ProxyWorker
         }
     }
 
-    private void RelayStatelessly(SipMessage request, IPEndPoint source, int removedRoutes, ActivityContext parent, in RoutingDecision decision)
+    private void RelayStatelessly(SipMessage request, IPEndPoint source, int removedRoutes, bool strictNext, ActivityContext parent, in RoutingDecision decision)
     {
         using Activity? span = SipTracing.StartServerSpan(request, parent, source);
         // A stateless relay cannot fork or fail over: of a plan it takes the first branch (e.g. the first of the
         // routers the edge would try), as it is.
-        IPEndPoint? destination = decision.Destination ?? decision.Plan?.Steps.SelectMany(step => step.Branches).FirstOrDefault()?.Destination;
+        ForkBranch? first = decision.Destination is null ? decision.Plan?.Steps.SelectMany(step => step.Branches).FirstOrDefault() : null;
+        IPEndPoint? destination = decision.Destination ?? first?.Destination;
         if (destination is null || !MayForwardTo(request, destination))
         {
             int status = destination is not null ? SipStatus.Forbidden
@@ -725,26 +849,34 @@ internal sealed partial class ProxyWorker
         "vs"u8.CopyTo(branch[7..]);
         Fnv1a.WriteHex(Fnv1a.Hash(request.TopVia.Branch, Fnv1a.Hash(request.CallId)), branch[9..]);
 
-        SipProtocol protocol = _transport.ChooseProtocol(destination, request.Length + ForwardingOverhead, isRequest: true);
-        using OutgoingMessage forwarded = BuildForwarded(request, branch, source, removedRoutes, span, callSpan: null, recordRoute: false, destination, protocol: protocol,
+        SipProtocol protocol = first?.Transport is SipProtocol required && required != SipProtocol.Udp ? required
+            : _transport.ChooseProtocol(destination, request.Length + ForwardingOverhead, isRequest: true);
+        OutgoingMessage loose = BuildForwarded(request, branch, source, removedRoutes, span, callSpan: null, recordRoute: false, destination, protocol: protocol,
             body: decision.Body);
-        _transport.Send(forwarded.Bytes, destination, protocol);
+        using OutgoingMessage forwarded = strictNext && first?.HasRoute != true ? ToStrictForm(loose) : loose;
+        if (protocol == SipProtocol.Tls && first?.TlsServerName is { } serverName) _transport.Send(forwarded.Bytes, destination, protocol, serverName);
+        else _transport.Send(forwarded.Bytes, destination, protocol);
     }
 
     // ---- Route processing (RFC 3261 section 16.4) -------------------------------------------------------------
 
     /// <summary>
     /// What the Route header set says: how many leading entries are this hop (two after a transport switch, RFC 5658),
-    /// where the next entry points, or the flow one of ours names by its flow token (RFC 5626) and whether that flow
-    /// can be used.
+    /// where the next entry points (its URI, and whether it is a strict router), or the flow one of ours names by its
+    /// flow token (RFC 5626) and whether that flow can be used.
     /// </summary>
-    private readonly ref struct RouteProcessing(int removedRoutes, IPEndPoint? nextHop, ReadOnlySpan<byte> ownEntryTrace, FlowCheck flow)
+    private readonly ref struct RouteProcessing(int removedRoutes, IPEndPoint? nextHop, ReadOnlySpan<byte> ownEntryTrace, FlowCheck flow,
+        ByteRange nextUri = default, bool nextIsStrict = false)
     {
+        /// <summary>The next Route entry has no <c>lr</c>: a strict router (RFC 3261 section 16.6 step 6).</summary>
+        public bool NextIsStrict { get; } = nextIsStrict;
+
         public int RemovedRoutes { get; } = removedRoutes;
         public bool RemoveTopRoute => RemovedRoutes > 0;
         public IPEndPoint? NextHop { get; } = nextHop;
         public ReadOnlySpan<byte> OwnEntryTrace { get; } = ownEntryTrace;
         public FlowCheck Flow { get; } = flow;
+        public ByteRange NextUri { get; } = nextUri;
     }
 
     /// <summary>The outcome of a flow token in this hop's Route entries.</summary>
@@ -781,10 +913,15 @@ internal sealed partial class ProxyWorker
                     if (!uri.User.IsEmpty && flow == FlowCheck.Usable && flowTarget is null) flow = CheckFlow(uri.User, request, source, out flowTarget);
                     continue;
                 }
-                // The next Route entry is where a loose-routed request goes, unless one of ours named a flow.
+                // The next Route entry is where a loose-routed request goes, unless one of ours named a flow (the
+                // request then goes over that flow, not to the entry): an address at once; a name, or an entry that
+                // asks for TLS, is left to the routing policy to locate (RFC 3263).
+                if (flowTarget is not null) return new RouteProcessing(removed, flowTarget, ownTrace, flow);
                 IPEndPoint? next = null;
-                if (flowTarget is null && uri.IsValid) SipTargets.TryResolve(uri.Host, uri.Port, out next);
-                return new RouteProcessing(removed, flowTarget ?? next, ownTrace, flow);
+                if (uri.IsValid && !uri.IsSecure && !Ascii.EqualsIgnoreCase(uri.Parameter("transport"u8), "tls"u8)) SipTargets.TryResolve(uri.Host, uri.Port, out next);
+                ReadOnlySpan<byte> uriText = NameAddress.Parse(element).Uri;
+                ByteRange nextUri = request.Bytes.Overlaps(uriText, out int offset) ? new ByteRange(offset, uriText.Length) : default;
+                return new RouteProcessing(removed, next, ownTrace, flow, nextUri, uri.IsValid && !uri.IsLooseRouter);
             }
         }
         return new RouteProcessing(removed, flowTarget, ownTrace, flow);

@@ -63,7 +63,8 @@ public readonly record struct RoutingDecision
 
     /// <summary>
     /// What a plain proxy does (RFC 3261 section 16.5): the next Route entry when there is one, else the Request-URI's
-    /// host and port; 404 when that names no usable address (IP literals and <c>localhost</c> only, for now).
+    /// host and port; 404 when that names no address (IP literals and <c>localhost</c> only: names need the overload with
+    /// a <see cref="Location.SipServerResolver"/>).
     /// </summary>
     public static RoutingDecision ByRouteOrRequestUri(SipMessage request, in RoutingContext context)
     {
@@ -71,6 +72,31 @@ public readonly record struct RoutingDecision
         return SipTargets.TryResolveUri(request[request.RequestUri], out IPEndPoint? target)
             ? Forward(target!)
             : Reject(SipStatus.NotFound, "Unresolvable Request-URI");
+    }
+
+    /// <summary>
+    /// What a plain proxy does, with server location (RFC 3263): the next Route entry when there is one, else the
+    /// Request-URI. An address without TLS is forwarded to at once (synchronously, as <see cref="ByRouteOrRequestUri(SipMessage, in RoutingContext)"/>);
+    /// a name, <c>sips:</c> or <c>transport=tls</c> goes through <paramref name="resolver"/>: a plan over the servers
+    /// found, failing over between them, or 404 when the name locates none and 503 when DNS fails.
+    /// </summary>
+    public static ValueTask<RoutingDecision> ByRouteOrRequestUri(SipMessage request, in RoutingContext context, Location.SipServerResolver resolver)
+    {
+        if (context.RouteNextHop is { } next) return Forward(next);
+        ReadOnlySpan<byte> uri = context.RouteNextUri.IsEmpty ? request[request.RequestUri] : request[context.RouteNextUri];
+        if (!NeedsLocating(uri) && SipTargets.TryResolveUri(uri, out IPEndPoint? target)) return Forward(target!);
+        ValueTask<Location.SipServers> located = resolver.ResolveAsync(uri, Location.TargetSelector.KeyHash(request.CallId));
+        return located.IsCompletedSuccessfully ? new(located.Result.ToDecision(resolver.AnswerTimeout)) : DecideLaterAsync(located, resolver.AnswerTimeout);
+    }
+
+    private static async ValueTask<RoutingDecision> DecideLaterAsync(ValueTask<Location.SipServers> located, TimeSpan answerTimeout) =>
+        (await located.ConfigureAwait(false)).ToDecision(answerTimeout);
+
+    /// <summary>True for a URI that must go over TLS: <c>sips:</c> or <c>transport=tls</c>.</summary>
+    private static bool NeedsLocating(ReadOnlySpan<byte> uri)
+    {
+        Parsing.SipUri parsed = Parsing.SipUri.Parse(uri);
+        return parsed.IsSecure || System.Text.Ascii.EqualsIgnoreCase(parsed.Parameter("transport"u8), "tls"u8);
     }
 
     /// <summary>The decision as a completed task, for routers that decide synchronously.</summary>

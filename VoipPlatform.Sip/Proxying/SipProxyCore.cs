@@ -47,6 +47,7 @@ public sealed class SipProxyCore : IAsyncDisposable
             _running[i] = new Thread(_workers[i].Run) { IsBackground = true, Name = $"sip-worker-{i}" };
             _running[i].Start();
         }
+        transport.OnFlowFailed(FlowFailed);
         transport.Start(Dispatch);
         logger.LogInformation("SIP proxy core listening on udp/{EndPoint} as {SentBy} with {Workers} workers",
             transport.LocalEndPoint, System.Text.Encoding.ASCII.GetString(Identity.SentBy), count);
@@ -114,6 +115,12 @@ public sealed class SipProxyCore : IAsyncDisposable
             SipMetrics.MessagesDropped.Add(1, new KeyValuePair<string, object?>("reason", "overload"));
             message.Release();
         }
+    }
+
+    /// <summary>A stream could not be set up: every worker fails its branches waiting for it (they may be on any).</summary>
+    private void FlowFailed(IPEndPoint peer, SipProtocol protocol)
+    {
+        foreach (ProxyWorker worker in _workers) worker.TryPost(WorkItem.FlowFailed(peer, protocol));
     }
 
     /// <inheritdoc />

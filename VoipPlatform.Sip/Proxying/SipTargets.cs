@@ -7,8 +7,8 @@ namespace VoipPlatform.Sip.Proxying;
 
 /// <summary>Turns SIP URIs and Via entries into socket addresses.</summary>
 /// <remarks>
-/// First cut: IP literals and <c>localhost</c> only. Names that need DNS (RFC 3263 NAPTR/SRV/A) come with the
-/// server-location work; until then such a target is unresolvable and the request is answered, not stalled.
+/// IP literals and <c>localhost</c> only, synchronously and without DNS: the hot path. Names are located (RFC 3263)
+/// by <see cref="Location.SipServerResolver"/>, which uses this for addresses.
 /// </remarks>
 public static class SipTargets
 {

@@ -53,4 +53,13 @@ internal readonly struct WorkItem
 
     public static WorkItem Decided(ServerTransaction server, RoutingDecision decision) =>
         new(null, null, server, default, null, decision);
+
+    /// <summary>True when this item reports that a stream to <see cref="Source"/> could not be set up (connect or TLS handshake).</summary>
+    public bool IsFlowFailure { get; private init; }
+
+    /// <summary>The protocol of the failed flow, for <see cref="IsFlowFailure"/>.</summary>
+    public Transport.SipProtocol FailedProtocol { get; private init; }
+
+    public static WorkItem FlowFailed(IPEndPoint peer, Transport.SipProtocol protocol) =>
+        new(null, peer, null, default, null) { IsFlowFailure = true, FailedProtocol = protocol };
 }

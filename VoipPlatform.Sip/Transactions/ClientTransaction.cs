@@ -21,6 +21,15 @@ internal sealed class ClientTransaction(string key, bool isInvite, IPEndPoint de
     /// <summary>The transport the request went on: over a stream nothing is retransmitted (RFC 3261 section 17.1.1.2).</summary>
     public Transport.SipProtocol Protocol { get; init; }
 
+    /// <summary>The name a TLS server must prove (SNI); null for other transports or an IP literal target.</summary>
+    public string? ServerName { get; init; }
+
+    /// <summary>The plan's branch this sends (null for a plain forward): where its alternates come from.</summary>
+    public Proxying.ForkBranch? Branch { get; init; }
+
+    /// <summary>Which of <see cref="Branch"/>'s alternates this is; -1 for its first address.</summary>
+    public int Alternate { get; init; } = -1;
+
     /// <summary>Told the status when the branch fails (see <see cref="Proxying.ForkBranch"/>).</summary>
     public Action<int>? OnFailure { get; init; }
 

@@ -28,6 +28,9 @@ internal sealed class ServerTransaction : Transaction
     /// <summary>How many leading Route entries named this hop (two after a transport switch, RFC 5658): removed from forwarded copies.</summary>
     public int RemovedRoutes { get; set; }
 
+    /// <summary>The next Route entry is a strict router's: the forwarded request goes in strict-routing form.</summary>
+    public bool StrictNextRoute { get; set; }
+
     /// <summary>The client transactions forwarding this request: one per branch, across all fork steps.</summary>
     public List<ClientTransaction> Branches { get; } = new(1);
 

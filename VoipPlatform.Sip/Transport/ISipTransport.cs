@@ -28,6 +28,17 @@ public interface ISipTransport : IAsyncDisposable
     bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol) => Send(message, destination);
 
     /// <summary>
+    /// Sends over TLS to a server that must prove <paramref name="serverName"/> (SNI and certificate name), opening the
+    /// connection when there is none. Returns false when refused.
+    /// </summary>
+    bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol, string serverName) => Send(message, destination, protocol);
+
+    /// <summary>Tells <paramref name="handler"/> whenever a stream this transport opened could not be set up (connect or TLS handshake).</summary>
+    void OnFlowFailed(Action<IPEndPoint, SipProtocol> handler)
+    {
+    }
+
+    /// <summary>
     /// The id of the open WebSocket flow from <paramref name="peer"/> over <paramref name="protocol"/>: flows a hop
     /// cannot open again, so a flow token names the exact connection (RFC 5626). False when there is none.
     /// </summary>

@@ -9,14 +9,15 @@ namespace VoipPlatform.Sip.Transport;
 /// UDP and TCP on the same address and port (RFC 3261 section 18): messages received on either reach one consumer;
 /// a send goes on the TCP flow the peer opened when there is one (responses to a TCP request, requests to a UA
 /// registered over TCP), on a new TCP flow for a request over 1300 bytes, and on UDP otherwise. A peer that refuses
-/// TCP gets that request over UDP after all (Via rewritten) and UDP for the next five minutes. TLS and WebSocket
-/// (WS, WSS) listen on ports of their own and answer only on flows peers opened.
+/// TCP gets that request over UDP after all (Via rewritten) and UDP for the next five minutes. TLS is accepted on a
+/// port of its own (<c>Sip:TlsPort</c>) and opened to targets that ask for it (<c>sips:</c>, <c>transport=tls</c>);
+/// WebSocket (WS, WSS) listens on ports of its own and answers only on flows browsers opened.
 /// </summary>
 public sealed class SipTransport : ISipTransport
 {
     private readonly UdpSipTransport _udp;
     private readonly TcpSipTransport _tcp;
-    private readonly TcpSipTransport? _tls;
+    private readonly TcpSipTransport _tls;
     private readonly WebSocketSipTransport? _ws;
     private readonly WebSocketSipTransport? _wss;
     private readonly EgressPolicy _egress;
@@ -51,15 +52,13 @@ public sealed class SipTransport : ISipTransport
         }
         try
         {
+            // TLS connections are opened whenever a target asks for TLS (sips:); they are accepted only on Sip:TlsPort.
             var address = _udp.LocalEndPoint.Address;
             var server = options.TlsPort > 0 || options.SecureWebSocketPort > 0
                 ? new System.Net.Security.SslServerAuthenticationOptions { ServerCertificate = LoadCertificate(options), ClientCertificateRequired = false }
                 : null;
-            if (options.TlsPort > 0)
-            {
-                _tls = new TcpSipTransport(new IPEndPoint(address, options.TlsPort), options.TcpIdleTimeout,
-                    static (_, _, _) => false, _logger, server);
-            }
+            _tls = new TcpSipTransport(options.TlsPort > 0 ? new IPEndPoint(address, options.TlsPort) : null, options.TcpIdleTimeout,
+                static (_, _, _) => false, _logger, options.TlsPort > 0 ? server : null, new TlsServerValidation(options.TlsClient));
             if (options.WebSocketPort > 0)
             {
                 _ws = new WebSocketSipTransport(new IPEndPoint(address, options.WebSocketPort), options.WebSocketIdleTimeout,
@@ -82,7 +81,7 @@ public sealed class SipTransport : ISipTransport
     public IPEndPoint LocalEndPoint => _udp.LocalEndPoint;
 
     /// <summary>Where TLS is accepted, or null without TLS.</summary>
-    public IPEndPoint? TlsEndPoint => _tls?.LocalEndPoint;
+    public IPEndPoint? TlsEndPoint => _tls.LocalEndPoint;
 
     /// <summary>Where SIP over WebSocket is accepted, or null without it.</summary>
     public IPEndPoint? WebSocketEndPoint => _ws?.LocalEndPoint;
@@ -111,7 +110,7 @@ public sealed class SipTransport : ISipTransport
     {
         _wss?.Start(onMessage);
         _ws?.Start(onMessage);
-        _tls?.Start(onMessage);
+        _tls.Start(onMessage);
         _tcp.Start(onMessage);
         _udp.Start(onMessage);
     }
@@ -123,7 +122,7 @@ public sealed class SipTransport : ISipTransport
     public SipProtocol ChooseProtocol(IPEndPoint destination, int length, bool isRequest) =>
         _ws?.HasFlow(destination) == true ? SipProtocol.Ws
         : _wss?.HasFlow(destination) == true ? SipProtocol.Wss
-        : _tls?.HasFlow(destination) == true ? SipProtocol.Tls
+        : _tls.HasFlow(destination) ? SipProtocol.Tls
         : _tcp.HasFlow(destination) || (isRequest && length > SipProtocols.MaxUdpRequestBytes && !_tcp.RecentlyRefused(destination)) ? SipProtocol.Tcp
         : SipProtocol.Udp;
 
@@ -132,7 +131,10 @@ public sealed class SipTransport : ISipTransport
         Send(message, destination, ChooseProtocol(destination, message.Length, isRequest: !message.StartsWith("SIP/"u8)));
 
     /// <inheritdoc />
-    public bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol)
+    public bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol) => Send(message, destination, protocol, null);
+
+    /// <inheritdoc />
+    public bool Send(ReadOnlySpan<byte> message, IPEndPoint destination, SipProtocol protocol, string? serverName)
     {
         if (protocol == SipProtocol.Udp) return _udp.Send(message, destination);
         if (!_egress.Allows(destination.Address))
@@ -143,12 +145,15 @@ public sealed class SipTransport : ISipTransport
         }
         return protocol switch
         {
-            SipProtocol.Tls => _tls?.Send(message, destination) == true,
+            SipProtocol.Tls => _tls.Send(message, destination, serverName),
             SipProtocol.Ws => _ws?.Send(message, destination) == true,
             SipProtocol.Wss => _wss?.Send(message, destination) == true,
             _ => _tcp.Send(message, destination),
         };
     }
+
+    /// <inheritdoc />
+    public void OnFlowFailed(Action<IPEndPoint, SipProtocol> handler) => _tls.FlowFailed = peer => handler(peer, SipProtocol.Tls);
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(SipTransportOptions options)
     {
@@ -166,7 +171,7 @@ public sealed class SipTransport : ISipTransport
     {
         if (_wss is not null) await _wss.DisposeAsync();
         if (_ws is not null) await _ws.DisposeAsync();
-        if (_tls is not null) await _tls.DisposeAsync();
+        if (_tls is not null) await _tls.DisposeAsync(); // null only when the constructor failed before it
         if (_tcp is not null) await _tcp.DisposeAsync();
         if (_udp is not null) await _udp.DisposeAsync();
     }

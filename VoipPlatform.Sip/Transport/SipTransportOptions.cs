@@ -43,6 +43,9 @@ public sealed class SipTransportOptions
     /// <summary>Password of <see cref="TlsCertificatePath"/>, if it has one.</summary>
     public string? TlsCertificatePassword { get; set; }
 
+    /// <summary>How servers this hop opens TLS connections to are checked (<c>Sip:TlsClient</c>).</summary>
+    public SipTlsClientOptions TlsClient { get; set; } = new();
+
     /// <summary>
     /// Port for SIP over WebSocket (RFC 7118), for browser clients; 0 leaves it off. The HTTP/1.1 upgrade must ask for
     /// the <c>sip</c> subprotocol.

@@ -24,20 +24,21 @@ internal interface IStreamFlow : IAsyncDisposable
 /// </summary>
 internal abstract class StreamListener<TFlow> : IAsyncDisposable where TFlow : class, IStreamFlow
 {
-    private readonly TcpListener _listener;
+    private readonly TcpListener? _listener;
     private readonly TimeSpan _idleTimeout;
     private Task? _acceptLoop;
     private Task? _idleSweep;
 
-    /// <param name="bind">Address and port to listen on.</param>
+    /// <param name="bind">Address and port to listen on; null for a transport that only opens connections.</param>
     /// <param name="idleTimeout">Flows idle this long are closed.</param>
     /// <param name="logger">Log.</param>
     /// <param name="tls">With TLS: every accepted flow starts with a server handshake (<see cref="SecureAsync"/>).</param>
-    protected StreamListener(IPEndPoint bind, TimeSpan idleTimeout, ILogger logger, SslServerAuthenticationOptions? tls)
+    protected StreamListener(IPEndPoint? bind, TimeSpan idleTimeout, ILogger logger, SslServerAuthenticationOptions? tls)
     {
         Logger = logger;
         Tls = tls;
         _idleTimeout = idleTimeout;
+        if (bind is null) return;
         _listener = new TcpListener(bind);
         _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Start(backlog: 1024);
@@ -57,13 +58,13 @@ internal abstract class StreamListener<TFlow> : IAsyncDisposable where TFlow : c
     /// <summary>Where parsed messages go; set by <see cref="Start"/>.</summary>
     protected Action<SipMessage, IPEndPoint> OnMessage { get; private set; } = static (_, _) => { };
 
-    /// <summary>Where this transport listens.</summary>
-    public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndpoint;
+    /// <summary>Where this transport listens; null when it does not.</summary>
+    public IPEndPoint? LocalEndPoint => (IPEndPoint?)_listener?.LocalEndpoint;
 
     public void Start(Action<SipMessage, IPEndPoint> onMessage)
     {
         OnMessage = onMessage;
-        _acceptLoop = AcceptLoopAsync();
+        _acceptLoop = _listener is null ? Task.CompletedTask : AcceptLoopAsync();
         _idleSweep = SweepIdleAsync();
     }
 
@@ -91,7 +92,7 @@ internal abstract class StreamListener<TFlow> : IAsyncDisposable where TFlow : c
             Socket socket;
             try
             {
-                socket = await _listener.AcceptSocketAsync(Stopping.Token);
+                socket = await _listener!.AcceptSocketAsync(Stopping.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || Stopping.IsCancellationRequested)
             {
@@ -131,7 +132,7 @@ internal abstract class StreamListener<TFlow> : IAsyncDisposable where TFlow : c
     public async ValueTask DisposeAsync()
     {
         await Stopping.CancelAsync();
-        _listener.Stop();
+        _listener?.Stop();
         foreach (var flow in Flows.Values) await flow.DisposeAsync();
         if (_acceptLoop is not null) await _acceptLoop;
         if (_idleSweep is not null) await _idleSweep;

@@ -183,13 +183,13 @@ public static class ProxyRewriter
     /// Copies a header line as received, name to end of value in one piece (folds were unfolded in place, so the
     /// range is one line), then CRLF.
     /// </summary>
-    private static void WriteUnchanged(ref SipWriter writer, SipMessage message, in HeaderField header)
+    internal static void WriteUnchanged(ref SipWriter writer, SipMessage message, in HeaderField header)
     {
         writer.Write(message.Bytes[header.Name.Start..header.Value.End]);
         writer.WriteCrlf();
     }
 
-    private static int LastIndexOf(SipMessage message, HeaderKind kind)
+    internal static int LastIndexOf(SipMessage message, HeaderKind kind)
     {
         for (int i = message.HeaderCount - 1; i >= 0; i--)
         {

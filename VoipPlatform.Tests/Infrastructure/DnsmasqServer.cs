@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Options;
+using VoipPlatform.Sip.Location;
 
 namespace VoipPlatform.Tests.Infrastructure;
 
@@ -30,6 +32,14 @@ public sealed class DnsmasqServer : IAsyncDisposable
         ];
         return new DnsmasqServer(await LoopbackServerProcess.StartAsync("dnsmasq", arguments, port, "dnsmasq-base"));
     }
+
+    /// <summary>
+    /// A resolver of Request-URI / Route hosts (RFC 3263) asking this server, with a 30 s hold-down of failed servers
+    /// and the given answer timeout (2 s by default).
+    /// </summary>
+    public SipServerResolver CreateResolver(TimeSpan? answerTimeout = null) => new(
+        new ServerLocator(Options.Create(new ServerLocatorOptions { Server = EndPoint.ToString(), Timeout = TimeSpan.FromMilliseconds(500) }), TimeProvider.System),
+        new TargetSelector(TimeProvider.System, TimeSpan.FromSeconds(30)), answerTimeout ?? TimeSpan.FromSeconds(2));
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -54,3 +54,10 @@ public sealed class RequestUriNextHop : ISipRequestRouter
     public ValueTask<RoutingDecision> RouteAsync(VoipPlatform.Sip.Messages.SipMessage request, RoutingContext context) =>
         RoutingDecision.ByRouteOrRequestUri(request, context);
 }
+
+/// <summary>A routing policy for tests: a plain proxy that locates Route and Request-URI hosts by RFC 3263.</summary>
+public sealed class LocatingNextHop(VoipPlatform.Sip.Location.SipServerResolver resolver) : ISipRequestRouter
+{
+    public ValueTask<RoutingDecision> RouteAsync(VoipPlatform.Sip.Messages.SipMessage request, RoutingContext context) =>
+        RoutingDecision.ByRouteOrRequestUri(request, context, resolver);
+}

@@ -9,10 +9,13 @@ public sealed class UdpPeer : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
-    /// <summary>Binds an ephemeral port on <paramref name="address"/> (127.0.0.1 by default; any 127.x.y.z works on Linux).</summary>
-    public UdpPeer(string address = "127.0.0.1")
+    /// <summary>
+    /// Binds <paramref name="port"/> (an ephemeral one by default) on <paramref name="address"/> (127.0.0.1 by default;
+    /// any 127.x.y.z works on Linux).
+    /// </summary>
+    public UdpPeer(string address = "127.0.0.1", int port = 0)
     {
-        _socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
+        _socket.Bind(new IPEndPoint(IPAddress.Parse(address), port));
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
     }
 

@@ -56,6 +56,30 @@ public sealed class TransportSwitchRecordRouteTests
     }
 
     [Fact]
+    public async Task A_tcp_invite_a_strict_router_addressed_to_the_hop_still_records_one_route_per_side()
+    {
+        // RFC 3261 section 16.4: the Request-URI names the hop, the real one is the last Route entry. The request the
+        // hop restores from it still came over TCP, so leaving on UDP is a transport switch.
+        using var callee = new UdpPeer();
+        await using var hop = InProcessHop.Start(new RequestUriNextHop());
+        using var caller = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await caller.ConnectAsync(hop.EndPoint);
+        var local = (IPEndPoint)caller.LocalEndPoint!;
+
+        await caller.SendAsync(Encoding.ASCII.GetBytes(
+            $"INVITE sip:{hop.EndPoint};transport=tcp;lr SIP/2.0\r\nVia: SIP/2.0/TCP {local};branch=z9hG4bK-{Guid.NewGuid():N}\r\n" +
+            $"Route: <sip:bob@{callee.EndPoint}>\r\n" +
+            $"From: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>\r\nCall-ID: {Guid.NewGuid():N}\r\nCSeq: 1 INVITE\r\n" +
+            $"Contact: <sip:alice@{local};transport=tcp>\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"));
+
+        string forwarded = (await callee.ReceiveUntilAsync("INVITE", Wait))!;
+        Assert.StartsWith($"INVITE sip:bob@{callee.EndPoint} SIP/2.0\r\n", forwarded);
+        string[] recordRoute = SipRequests.RecordRoutes(forwarded);
+        Assert.Equal(2, recordRoute.Length);
+        Assert.StartsWith($"sip:127.0.0.1:{hop.EndPoint.Port};transport=tcp;lr", recordRoute[1]); // the caller's side
+    }
+
+    [Fact]
     public async Task An_invite_that_keeps_its_transport_records_one_route()
     {
         using var callee = new UdpPeer();
