@@ -37,6 +37,7 @@ var router2 = builder.AddRouter("router2", PlatformPorts.RouterSip2, applayer, r
 // Edge proxy: the only SIP ingress, forwards to the routers, anchors call media in RTPEngine.
 builder.AddProject<Projects.VoipPlatform_Proxy>("proxy")
     .WithSipEndpoint(PlatformPorts.ProxySip)
+    .WithSipWebSocketEndpoint(PlatformPorts.ProxySipWebSocket)
     .WithRouters(router, router2)
     .WithRoutersFromConsul(consul)
     .WithMediaBridging(mediaagent)

@@ -11,6 +11,9 @@ internal static class PlatformPorts
     public const string LoopbackAddress = "127.0.0.1";
 
     public const int ProxySip = 5060;
+
+    /// <summary>SIP over WebSocket (RFC 7118) at the edge, for browsers (RFC 7118 names no default; FreeSWITCH's).</summary>
+    public const int ProxySipWebSocket = 5066;
     public const int RouterSip = 5070;
     public const int RouterSip2 = 5071;
     public const int AsteriskSip = 5080;
@@ -30,6 +33,9 @@ internal static class PlatformPorts
 internal static class PlatformEndpoints
 {
     public const string Sip = "sip";
+
+    /// <summary>The edge's SIP over WebSocket endpoint.</summary>
+    public const string SipWebSocket = "sipWs";
     public const string Http = "http";
     public const string Tcp = "tcp";
     public const string Ng = "ng";

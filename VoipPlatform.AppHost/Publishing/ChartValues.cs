@@ -130,7 +130,7 @@ internal sealed class ProxyValues
 {
     public string Image { get; set; } = string.Empty;
 
-    /// <summary>Ports by name: <c>sip</c> (UDP and TCP), <c>sipTls</c>, <c>http</c> (health).</summary>
+    /// <summary>Ports by name: <c>sip</c> (UDP and TCP), <c>sipTls</c>, <c>sipWs</c> and <c>sipWss</c> (WebSocket, RFC 7118), <c>http</c> (health).</summary>
     public Dictionary<string, int> Ports { get; set; } = [];
 
     /// <summary>The anycast VIP (a /32 on <c>lo</c>) every proxy node announces by OSPF while its proxy is ready.</summary>

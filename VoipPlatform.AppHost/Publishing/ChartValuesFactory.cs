@@ -29,6 +29,10 @@ internal static class ChartValuesFactory
     public const string SipTlsPortName = "sipTls";
     private const int SipTlsPort = 5061;
 
+    /// <summary>SIP over secure WebSocket (WSS, RFC 7118) at the edge, with the TLS certificate; not in the local app model either.</summary>
+    public const string SipSecureWebSocketPortName = "sipWss";
+    private const int SipSecureWebSocketPort = 7443;
+
     public static ChartValues Create(IReadOnlyList<Workload> workloads, IReadOnlyDictionary<ParameterResource, string?> parameters,
         KubernetesPublishOptions options)
     {
@@ -67,6 +71,7 @@ internal static class ChartValuesFactory
                     values.Proxy.Image = image;
                     values.Proxy.Ports = ports;
                     values.Proxy.Ports[SipTlsPortName] = SipTlsPort;
+                    values.Proxy.Ports[SipSecureWebSocketPortName] = SipSecureWebSocketPort;
                     break;
                 case WorkloadLayer.Media:
                     values.Media.Image = image;

@@ -27,6 +27,9 @@ internal static class EdgeProxyLayer
             .Set("Sip__Port", PodParts.Number(proxy.Ports[PlatformEndpoints.Sip]))
             .Set("Sip__TlsPort", PodParts.Number(proxy.Ports[ChartValuesFactory.SipTlsPortName]))
             .Set("Sip__TlsCertificatePath", $"{TlsDirectory}/{TlsFile}")
+            // Browsers (RFC 7118): WS, and WSS with the same certificate as TLS.
+            .Set("Sip__WebSocketPort", PodParts.Number(proxy.Ports[PlatformEndpoints.SipWebSocket]))
+            .Set("Sip__SecureWebSocketPort", PodParts.Number(proxy.Ports[ChartValuesFactory.SipSecureWebSocketPortName]))
             // Phones see the VIP in Via and Record-Route, whichever node their packets reach.
             .Set("Sip__AdvertisedAddress", proxy.Vip)
             .Set("Sip__EgressAllowList__0", values.Global.SipEgressAllowList)

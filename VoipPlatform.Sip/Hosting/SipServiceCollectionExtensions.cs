@@ -24,6 +24,7 @@ public static class SipServiceCollectionExtensions
             .Bind(configuration.GetSection(SipTransportOptions.SectionName))
             .Validate(o => o.Port is >= 0 and <= 65535, "Sip:Port must be a port number (UDP and TCP).")
             .Validate(o => o.TlsPort is >= 0 and <= 65535 && (o.TlsPort == 0 || o.TlsPort != o.Port), "Sip:TlsPort must be a free port number other than Sip:Port, or 0 for no TLS.")
+            .Validate(o => OwnPortsDistinct(o), "Sip:WebSocketPort and Sip:SecureWebSocketPort must be port numbers other than Sip:Port, Sip:TlsPort and each other, or 0 for none.")
             .Validate(o => System.Net.IPAddress.TryParse(o.ListenAddress, out _), "Sip:ListenAddress must be an IP address.")
             .ValidateOnStart();
         services.AddOptions<SipProxyOptions>()
@@ -46,6 +47,14 @@ public static class SipServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SipProxyHostedService>());
         services.AddHealthChecks().AddCheck<SipListeningHealthCheck>("sip");
         return services;
+    }
+
+    private static bool OwnPortsDistinct(SipTransportOptions o)
+    {
+        int[] extra = [o.WebSocketPort, o.SecureWebSocketPort];
+        if (extra.Any(port => port is < 0 or > 65535)) return false;
+        int[] used = [o.Port, o.TlsPort, o.WebSocketPort, o.SecureWebSocketPort];
+        return extra.Where(port => port > 0).All(port => used.Count(p => p == port) == 1);
     }
 
     /// <summary>Time the host gets beyond the drain to close sockets and flush telemetry.</summary>

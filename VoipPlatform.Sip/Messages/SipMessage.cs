@@ -64,6 +64,12 @@ public sealed class SipMessage : IDisposable
     /// <summary>The message body (after the blank line, limited by Content-Length).</summary>
     public ByteRange Body { get; internal set; }
 
+    /// <summary>
+    /// The transport the message arrived on, set by the transport that received it (UDP for a message that was only
+    /// parsed). Unlike the Via's transport token it cannot be claimed by the sender.
+    /// </summary>
+    public Transport.SipProtocol ArrivedOver { get; internal set; }
+
     /// <summary>Number of header lines.</summary>
     public int HeaderCount { get; }
 

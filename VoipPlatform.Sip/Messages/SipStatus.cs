@@ -25,6 +25,8 @@ public static class SipStatus
     public const int BadExtension = 420;
     /// <summary>423 Interval Too Brief.</summary>
     public const int IntervalTooBrief = 423;
+    /// <summary>430 Flow Failed (RFC 5626 section 11.5): the flow a flow token names is gone.</summary>
+    public const int FlowFailed = 430;
     /// <summary>480 Temporarily Unavailable.</summary>
     public const int TemporarilyUnavailable = 480;
     /// <summary>481 Call/Transaction Does Not Exist.</summary>
@@ -63,6 +65,7 @@ public static class SipStatus
         BadExtension => "Bad Extension"u8,
         IntervalTooBrief => "Interval Too Brief"u8,
         TemporarilyUnavailable => "Temporarily Unavailable"u8,
+        FlowFailed => "Flow Failed"u8,
         BusyHere => "Busy Here"u8,
         TransactionDoesNotExist => "Call/Transaction Does Not Exist"u8,
         LoopDetected => "Loop Detected"u8,

@@ -78,7 +78,12 @@ internal sealed partial class ProxyWorker
             RespondStateless(request, source, SipStatus.LoopDetected);
             return;
         }
-        RouteProcessing route = ProcessRoute(request);
+        RouteProcessing route = ProcessRoute(request, source);
+        if (route.Flow != FlowCheck.Usable)
+        {
+            RespondToFailedFlow(request, source, route.Flow);
+            return;
+        }
         if (request.Method == SipMethod.Options && !inDialog && route.NextHop is null && IsAddressedToSelf(request))
         {
             // A keep-alive or health probe (a peer's dispatcher, our own prober): answered here, not routed. While
@@ -108,7 +113,7 @@ internal sealed partial class ProxyWorker
             State = TransactionState.Proceeding,
         };
         _servers.Add(server.Key, server);
-        server.RemoveTopRoute = route.RemoveTopRoute;
+        server.RemovedRoutes = route.RemovedRoutes;
         server.StrictNextRoute = route.NextIsStrict;
         server.Span = SipTracing.StartServerSpan(request, ParentContext(request, route), source);
 
@@ -147,6 +152,8 @@ internal sealed partial class ProxyWorker
             RespondStateless(request, source, SipStatus.BadRequest, "Unusable Route");
             return;
         }
+        // Still the flow it came on: Record-Route sides (RFC 5658) and flow tokens depend on it.
+        message!.ArrivedOver = request.ArrivedOver;
         try
         {
             HandleRequest(message!, source);
@@ -526,8 +533,8 @@ internal sealed partial class ProxyWorker
         client.Span = SipTracing.StartClientSpan(request, server.Span, destination);
 
         bool recordRoute = _options.RecordRoute && IsDialogCreating(request);
-        OutgoingMessage forwarded = BuildForwarded(request, branchId, server.Source, server.RemoveTopRoute, client.Span ?? server.Span,
-            recordRoute ? server.Span ?? client.Span : null, recordRoute, branch, protocol, server.ForwardBody, server.RecordRouteParameter);
+        OutgoingMessage forwarded = BuildForwarded(request, branchId, server.Source, server.RemovedRoutes, client.Span ?? server.Span,
+            recordRoute ? server.Span ?? client.Span : null, recordRoute, destination, branch, protocol, server.ForwardBody, server.RecordRouteParameter);
         // A pre-loaded Route set (a Path) comes first and is the platform's own, loose.
         client.ReplaceLastSent(server.StrictNextRoute && branch?.HasRoute != true ? ToStrictForm(forwarded) : forwarded);
 
@@ -544,39 +551,35 @@ internal sealed partial class ProxyWorker
     /// Writes the forwarded copy of a request. <paramref name="hopSpan"/> is the context the next hop continues;
     /// with <paramref name="recordRoute"/>, this hop's Record-Route URI carries <paramref name="callSpan"/>'s context in
     /// its <c>vp-tc</c> parameter, so that the dialog's later requests, which come back with it in their Route, join
-    /// the same trace.
+    /// the same trace. A request that changes transport here (or comes from or goes to a WebSocket) gets two
+    /// Record-Route entries (RFC 5658), one per side, and a WebSocket side's entry names its connection by a flow
+    /// token (RFC 5626), as does the Path of a REGISTER that came over a WebSocket.
     /// </summary>
-    private OutgoingMessage BuildForwarded(SipMessage request, ReadOnlySpan<byte> branch, IPEndPoint source, bool removeTopRoute,
-        Activity? hopSpan, Activity? callSpan, bool recordRoute, ForkBranch? target = null, SipProtocol protocol = SipProtocol.Udp,
+    private OutgoingMessage BuildForwarded(SipMessage request, ReadOnlySpan<byte> branch, IPEndPoint source, int removedRoutes,
+        Activity? hopSpan, Activity? callSpan, bool recordRoute, IPEndPoint destination, ForkBranch? target = null, SipProtocol protocol = SipProtocol.Udp,
         byte[]? body = null, byte[]? recordRouteParameter = null)
     {
         Span<byte> traceParent = stackalloc byte[SipTracing.TraceParentLength];
         int traceLength = SipTracing.Format(hopSpan, traceParent);
 
-        Span<byte> recordRouteUri = stackalloc byte[_self.SentBy.Length + 17 + SipTracing.TraceParentLength + (recordRouteParameter?.Length ?? 0)];
-        int recordRouteLength = 0;
+        SipProtocol inbound = request.ArrivedOver;
+        bool twoEntries = inbound != protocol || SipProtocols.IsWebSocket(inbound) || SipProtocols.IsWebSocket(protocol);
+        Span<byte> recordRouteUri = stackalloc byte[recordRoute ? RouteUriCapacity + SipTracing.TraceParentLength + (recordRouteParameter?.Length ?? 0) : 0];
+        Span<byte> inboundUri = stackalloc byte[recordRoute && twoEntries ? recordRouteUri.Length : 0];
+        int recordRouteLength = 0, inboundLength = 0;
         if (recordRoute)
         {
-            var uri = new SpanAppender(recordRouteUri);
-            uri.Append("sip:"u8);
-            uri.Append(_self.SentBy);
-            uri.Append(";lr"u8);
-            if (recordRouteParameter is not null)
-            {
-                uri.Append((byte)';');
-                uri.Append(recordRouteParameter);
-            }
             Span<byte> callTrace = stackalloc byte[SipTracing.TraceParentLength];
             int callTraceLength = SipTracing.Format(callSpan, callTrace);
-            if (callTraceLength > 0)
-            {
-                uri.Append((byte)';');
-                uri.Append(SipTracing.RouteParameterName);
-                uri.Append((byte)'=');
-                uri.Append(callTrace[..callTraceLength]);
-            }
-            recordRouteLength = uri.Length;
+            recordRouteLength = twoEntries
+                ? WriteRouteUri(recordRouteUri, protocol, destination, recordRouteParameter, callTrace[..callTraceLength])
+                : WriteRouteUri(recordRouteUri, SipProtocol.Udp, peer: null, recordRouteParameter, callTrace[..callTraceLength]);
+            if (twoEntries) inboundLength = WriteRouteUri(inboundUri, inbound, source, recordRouteParameter, callTrace[..callTraceLength]);
         }
+        Span<byte> pathUri = stackalloc byte[RouteUriCapacity];
+        int pathLength = _options.AddPath && request.Method == SipMethod.Register
+            ? WritePathUri(pathUri, inbound, source, protocol)
+            : 0;
 
         Span<byte> sourceAddress = stackalloc byte[64];
         source.Address.TryFormat(sourceAddress, out int sourceLength);
@@ -587,15 +590,89 @@ internal sealed partial class ProxyWorker
             Branch = branch,
             SourceAddress = sourceAddress[..sourceLength],
             SourcePort = source.Port,
-            RemoveTopRoute = removeTopRoute,
+            RemovedRoutes = removedRoutes,
             RecordRouteUri = recordRouteUri[..recordRouteLength],
-            PathUri = _options.AddPath && request.Method == SipMethod.Register ? _self.PathUri : default,
+            InboundRecordRouteUri = inboundUri[..inboundLength],
+            PathUri = pathUri[..pathLength],
             RequestUri = target?.RequestUri,
             HeaderLines = target?.HeaderLines,
             TraceParent = traceParent[..traceLength],
             Body = body,
             ReplaceBody = body is not null,
         });
+    }
+
+    /// <summary>Room for one of this hop's Route URIs without its parameters: scheme, flow token, host, port, transport, <c>lr;ob</c>.</summary>
+    private int RouteUriCapacity => 4 + FlowTokens.MaxLength + 1 + _self.Host.Length + 6 + 14 + 6 + 2 + SipTracing.RouteParameterName.Length + 1;
+
+    /// <summary>
+    /// Writes this hop's URI for the side of <paramref name="protocol"/>: <c>sip:[flow-token@]host:port[;transport=x];lr[;ob]</c>
+    /// with the port of that side's listener, a flow token when <paramref name="peer"/> is on a WebSocket (a browser
+    /// can only be reached over the connection it opened), then <paramref name="parameter"/> and the call's trace
+    /// context. Without <paramref name="peer"/>, the plain URI of a hop that keeps its transport.
+    /// </summary>
+    private int WriteRouteUri(Span<byte> destination, SipProtocol protocol, IPEndPoint? peer, byte[]? parameter, ReadOnlySpan<byte> callTrace)
+    {
+        var uri = new SpanAppender(destination);
+        uri.Append("sip:"u8);
+        bool hasToken = false;
+        if (peer is not null && SipProtocols.IsWebSocket(protocol) && _transport.TryGetFlow(peer, protocol, out long flowId))
+        {
+            uri.Advance(_flowTokens.Write(protocol, peer, flowId, destination[uri.Length..]));
+            uri.Append((byte)'@');
+            hasToken = true;
+        }
+        uri.Append(_self.Host);
+        uri.Append((byte)':');
+        uri.Append(peer is null ? _self.Port : _transport.ListenEndPoint(protocol)?.Port ?? _self.Port);
+        if (peer is not null && protocol != SipProtocol.Udp)
+        {
+            uri.Append(";transport="u8);
+            uri.Append(SipProtocols.UriParameter(protocol));
+        }
+        uri.Append(";lr"u8);
+        if (hasToken) uri.Append(";ob"u8);
+        if (parameter is not null)
+        {
+            uri.Append((byte)';');
+            uri.Append(parameter);
+        }
+        if (!callTrace.IsEmpty)
+        {
+            uri.Append((byte)';');
+            uri.Append(SipTracing.RouteParameterName);
+            uri.Append((byte)'=');
+            uri.Append(callTrace);
+        }
+        return uri.Length;
+    }
+
+    /// <summary>
+    /// The Path URI (RFC 3327) for a REGISTER: this hop as the registrar reaches it (the side the REGISTER leaves on),
+    /// carrying the flow token of the WebSocket connection it came over (RFC 5626 section 5.1), so that calls for the
+    /// user come back to exactly that connection.
+    /// </summary>
+    private int WritePathUri(Span<byte> destination, SipProtocol inbound, IPEndPoint source, SipProtocol outbound)
+    {
+        if (!SipProtocols.IsWebSocket(inbound) || !_transport.TryGetFlow(source, inbound, out long flowId))
+        {
+            _self.PathUri.CopyTo(destination);
+            return _self.PathUri.Length;
+        }
+        var uri = new SpanAppender(destination);
+        uri.Append("sip:"u8);
+        uri.Advance(_flowTokens.Write(inbound, source, flowId, destination[uri.Length..]));
+        uri.Append((byte)'@');
+        uri.Append(_self.Host);
+        uri.Append((byte)':');
+        uri.Append(_transport.ListenEndPoint(outbound)?.Port ?? _self.Port);
+        if (outbound != SipProtocol.Udp)
+        {
+            uri.Append(";transport="u8);
+            uri.Append(SipProtocols.UriParameter(outbound));
+        }
+        uri.Append(";lr;ob"u8);
+        return uri.Length;
     }
 
     private ref struct SpanAppender(Span<byte> destination)
@@ -611,6 +688,15 @@ internal sealed partial class ProxyWorker
         }
 
         public void Append(byte b) => _destination[Length++] = b;
+
+        public void Append(int number)
+        {
+            number.TryFormat(_destination[Length..], out int written);
+            Length += written;
+        }
+
+        /// <summary>Counts bytes written straight into the destination after <see cref="Length"/>.</summary>
+        public void Advance(int written) => Length += written;
     }
 
     private static bool IsDialogCreating(SipMessage request) =>
@@ -657,7 +743,7 @@ internal sealed partial class ProxyWorker
 
         var server = new ServerTransaction(key.ToString(), cancel, source, ResponseTarget(cancel.TopVia, source)) { State = TransactionState.Proceeding };
         _servers.Add(server.Key, server);
-        server.Span = SipTracing.StartServerSpan(cancel, invite.Span?.Context ?? ParentContext(cancel, ProcessRoute(cancel)), source);
+        server.Span = SipTracing.StartServerSpan(cancel, invite.Span?.Context ?? ParentContext(cancel, ProcessRoute(cancel, source)), source);
         SendFinal(server, ResponseBuilder.Build(cancel, SipStatus.Ok), SipStatus.Ok);
 
         if (invite.HasFinalResponse) return;
@@ -706,25 +792,30 @@ internal sealed partial class ProxyWorker
             RespondStateless(request, source, SipStatus.TooManyHops);
             return;
         }
-        RouteProcessing route = ProcessRoute(request);
+        RouteProcessing route = ProcessRoute(request, source);
+        if (route.Flow != FlowCheck.Usable)
+        {
+            RespondToFailedFlow(request, source, route.Flow); // an ACK is dropped: the dialog's other side ends it
+            return;
+        }
         ActivityContext parent = ParentContext(request, route);
         ValueTask<RoutingDecision> decision = AskRouter(request, source, route);
         if (decision.IsCompletedSuccessfully)
         {
-            RelayStatelessly(request, source, route.RemoveTopRoute, route.NextIsStrict, parent, decision.Result);
+            RelayStatelessly(request, source, route.RemovedRoutes, route.NextIsStrict, parent, decision.Result);
             return;
         }
         request.Retain();
-        _ = RelayLaterAsync(request, source, route.RemoveTopRoute, route.NextIsStrict, parent, decision);
+        _ = RelayLaterAsync(request, source, route.RemovedRoutes, route.NextIsStrict, parent, decision);
     }
 
     /// <summary>A stateless relay keeps nothing on the worker, so a late decision is carried out where it completes.</summary>
-    private async Task RelayLaterAsync(SipMessage request, IPEndPoint source, bool removeTopRoute, bool strictNext, ActivityContext parent,
+    private async Task RelayLaterAsync(SipMessage request, IPEndPoint source, int removedRoutes, bool strictNext, ActivityContext parent,
         ValueTask<RoutingDecision> pending)
     {
         try
         {
-            RelayStatelessly(request, source, removeTopRoute, strictNext, parent, await pending.ConfigureAwait(false));
+            RelayStatelessly(request, source, removedRoutes, strictNext, parent, await pending.ConfigureAwait(false));
         }
         catch (Exception ex)
         {
@@ -736,7 +827,7 @@ internal sealed partial class ProxyWorker
         }
     }
 
-    private void RelayStatelessly(SipMessage request, IPEndPoint source, bool removeTopRoute, bool strictNext, ActivityContext parent, in RoutingDecision decision)
+    private void RelayStatelessly(SipMessage request, IPEndPoint source, int removedRoutes, bool strictNext, ActivityContext parent, in RoutingDecision decision)
     {
         using Activity? span = SipTracing.StartServerSpan(request, parent, source);
         // A stateless relay cannot fork or fail over: of a plan it takes the first branch (e.g. the first of the
@@ -760,7 +851,7 @@ internal sealed partial class ProxyWorker
 
         SipProtocol protocol = first?.Transport is SipProtocol required && required != SipProtocol.Udp ? required
             : _transport.ChooseProtocol(destination, request.Length + ForwardingOverhead, isRequest: true);
-        OutgoingMessage loose = BuildForwarded(request, branch, source, removeTopRoute, span, callSpan: null, recordRoute: false, protocol: protocol,
+        OutgoingMessage loose = BuildForwarded(request, branch, source, removedRoutes, span, callSpan: null, recordRoute: false, destination, protocol: protocol,
             body: decision.Body);
         using OutgoingMessage forwarded = strictNext && first?.HasRoute != true ? ToStrictForm(loose) : loose;
         if (protocol == SipProtocol.Tls && first?.TlsServerName is { } serverName) _transport.Send(forwarded.Bytes, destination, protocol, serverName);
@@ -769,47 +860,95 @@ internal sealed partial class ProxyWorker
 
     // ---- Route processing (RFC 3261 section 16.4) -------------------------------------------------------------
 
-    /// <summary>What the Route header set says: whether the top entry is this hop, and where the next entry points.</summary>
-    private readonly ref struct RouteProcessing(bool removeTopRoute, IPEndPoint? nextHop, ReadOnlySpan<byte> ownEntryTrace, ByteRange nextUri = default,
-        bool nextIsStrict = false)
+    /// <summary>
+    /// What the Route header set says: how many leading entries are this hop (two after a transport switch, RFC 5658),
+    /// where the next entry points (its URI, and whether it is a strict router), or the flow one of ours names by its
+    /// flow token (RFC 5626) and whether that flow can be used.
+    /// </summary>
+    private readonly ref struct RouteProcessing(int removedRoutes, IPEndPoint? nextHop, ReadOnlySpan<byte> ownEntryTrace, FlowCheck flow,
+        ByteRange nextUri = default, bool nextIsStrict = false)
     {
         /// <summary>The next Route entry has no <c>lr</c>: a strict router (RFC 3261 section 16.6 step 6).</summary>
         public bool NextIsStrict { get; } = nextIsStrict;
 
-        public bool RemoveTopRoute { get; } = removeTopRoute;
+        public int RemovedRoutes { get; } = removedRoutes;
+        public bool RemoveTopRoute => RemovedRoutes > 0;
         public IPEndPoint? NextHop { get; } = nextHop;
         public ReadOnlySpan<byte> OwnEntryTrace { get; } = ownEntryTrace;
+        public FlowCheck Flow { get; } = flow;
         public ByteRange NextUri { get; } = nextUri;
     }
 
-    private RouteProcessing ProcessRoute(SipMessage request)
+    /// <summary>The outcome of a flow token in this hop's Route entries.</summary>
+    private enum FlowCheck : byte
+    {
+        /// <summary>No token, or one naming an open flow (or the flow the request came on).</summary>
+        Usable,
+        /// <summary>The token does not verify: altered or made up (RFC 5626 section 5.3: 403).</summary>
+        Forged,
+        /// <summary>The token is ours but its connection closed (RFC 5626 section 5.3: 430 Flow Failed).</summary>
+        Gone,
+    }
+
+    /// <summary>At most this many leading Route entries are taken as this hop's: the two of a transport switch.</summary>
+    private const int MaxOwnRouteEntries = 2;
+
+    private RouteProcessing ProcessRoute(SipMessage request, IPEndPoint source)
     {
         ReadOnlySpan<HeaderField> headers = request.Headers;
-        bool removeTop = false;
+        int removed = 0;
         ReadOnlySpan<byte> ownTrace = default;
-        int seen = 0;
+        IPEndPoint? flowTarget = null;
+        FlowCheck flow = FlowCheck.Usable;
         for (int i = 0; i < headers.Length; i++)
         {
             if (headers[i].Kind != HeaderKind.Route) continue;
             foreach (ReadOnlySpan<byte> element in new HeaderList(request[headers[i].Value]))
             {
                 SipUri uri = SipUri.Parse(NameAddress.Parse(element).Uri);
-                if (seen++ == 0 && _self.IsSelf(uri))
+                if (removed < MaxOwnRouteEntries && _self.IsSelf(uri))
                 {
-                    removeTop = true;
-                    ownTrace = uri.Parameter(SipTracing.RouteParameterName);
+                    removed++;
+                    if (ownTrace.IsEmpty) ownTrace = uri.Parameter(SipTracing.RouteParameterName);
+                    if (!uri.User.IsEmpty && flow == FlowCheck.Usable && flowTarget is null) flow = CheckFlow(uri.User, request, source, out flowTarget);
                     continue;
                 }
-                // The next Route entry is where a loose-routed request goes: an address at once; a name, or an
-                // entry that asks for TLS, is left to the routing policy to locate (RFC 3263).
+                // The next Route entry is where a loose-routed request goes, unless one of ours named a flow (the
+                // request then goes over that flow, not to the entry): an address at once; a name, or an entry that
+                // asks for TLS, is left to the routing policy to locate (RFC 3263).
+                if (flowTarget is not null) return new RouteProcessing(removed, flowTarget, ownTrace, flow);
                 IPEndPoint? next = null;
                 if (uri.IsValid && !uri.IsSecure && !Ascii.EqualsIgnoreCase(uri.Parameter("transport"u8), "tls"u8)) SipTargets.TryResolve(uri.Host, uri.Port, out next);
                 ReadOnlySpan<byte> uriText = NameAddress.Parse(element).Uri;
                 ByteRange nextUri = request.Bytes.Overlaps(uriText, out int offset) ? new ByteRange(offset, uriText.Length) : default;
-                return new RouteProcessing(removeTop, next, ownTrace, nextUri, uri.IsValid && !uri.IsLooseRouter);
+                return new RouteProcessing(removed, next, ownTrace, flow, nextUri, uri.IsValid && !uri.IsLooseRouter);
             }
         }
-        return new RouteProcessing(removeTop, null, ownTrace);
+        return new RouteProcessing(removed, flowTarget, ownTrace, flow);
+    }
+
+    /// <summary>
+    /// Checks the flow token in the user part of one of this hop's Route entries. A request that came over the flow
+    /// the token names is going the other way (from the browser): it is routed on by the rest of its Route set.
+    /// </summary>
+    private FlowCheck CheckFlow(ReadOnlySpan<byte> token, SipMessage request, IPEndPoint source, out IPEndPoint? target)
+    {
+        target = null;
+        if (_flowTokens.Read(token, out SipProtocol protocol, out IPEndPoint? peer, out long flowId) != FlowTokens.Outcome.Valid)
+        {
+            return FlowCheck.Forged;
+        }
+        if (protocol == request.ArrivedOver && peer!.Equals(source)) return FlowCheck.Usable;
+        if (!_transport.TryGetFlow(peer!, protocol, out long open) || open != flowId) return FlowCheck.Gone;
+        target = peer;
+        return FlowCheck.Usable;
+    }
+
+    private void RespondToFailedFlow(SipMessage request, IPEndPoint source, FlowCheck flow)
+    {
+        SipMetrics.MessagesDropped.Add(1, new KeyValuePair<string, object?>("reason", flow == FlowCheck.Forged ? "invalid flow token" : "flow failed"));
+        if (flow == FlowCheck.Forged) RespondStateless(request, source, SipStatus.Forbidden, "Invalid flow token");
+        else RespondStateless(request, source, SipStatus.FlowFailed);
     }
 
     /// <summary>

@@ -34,10 +34,12 @@ internal sealed partial class ProxyWorker
     private readonly ILogger _logger;
     private readonly DrainSwitch _drain;
     private readonly DialogTable _dialogs;
+    private readonly FlowTokens _flowTokens;
 
     public ProxyWorker(ISipTransport transport, ISipRequestRouter router, ProxyIdentity self, SipProxyOptions options, TimeProvider time, ILogger logger,
-        DrainSwitch drain)
+        DrainSwitch drain, FlowTokens flowTokens)
     {
+        _flowTokens = flowTokens;
         _drain = drain;
         _dialogs = new DialogTable(time, options.DialogTimeout);
         _transport = transport;

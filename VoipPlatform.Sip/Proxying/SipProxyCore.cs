@@ -34,13 +34,16 @@ public sealed class SipProxyCore : IAsyncDisposable
         _transport = transport;
         _logger = logger;
         _flood = flood is { IsEnabled: true } ? flood : null;
-        Identity = ProxyIdentity.From(transport.LocalEndPoint, advertisedAddress);
+        int[] otherPorts = new[] { SipProtocol.Tls, SipProtocol.Ws, SipProtocol.Wss }
+            .Select(protocol => transport.ListenEndPoint(protocol)?.Port ?? 0).Where(port => port > 0).ToArray();
+        Identity = ProxyIdentity.From(transport.LocalEndPoint, advertisedAddress, otherPorts);
+        var flowTokens = new FlowTokens(string.IsNullOrEmpty(options.FlowTokenKey) ? null : Convert.FromBase64String(options.FlowTokenKey));
         int count = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
         _workers = new ProxyWorker[count];
         _running = new Thread[count];
         for (int i = 0; i < count; i++)
         {
-            _workers[i] = new ProxyWorker(transport, router, Identity, options, time, logger, _drain);
+            _workers[i] = new ProxyWorker(transport, router, Identity, options, time, logger, _drain, flowTokens);
             _running[i] = new Thread(_workers[i].Run) { IsBackground = true, Name = $"sip-worker-{i}" };
             _running[i].Start();
         }

@@ -18,6 +18,13 @@ public sealed class SipProxyOptions
     /// </summary>
     public bool AddPath { get; set; }
 
+    /// <summary>
+    /// Base64 key of the HMAC that signs flow tokens (RFC 5626: the Record-Route and Path entries that name a
+    /// WebSocket client's connection). Empty: a random key per process, which is enough because a flow lives in one
+    /// process; set one to keep tokens verifiable across restarts of a process whose connections survive (none today).
+    /// </summary>
+    public string? FlowTokenKey { get; set; }
+
     /// <summary>Worker shards; messages of one Call-ID always go to the same one. 0 means one per core.</summary>
     public int Workers { get; set; }
 

@@ -25,8 +25,8 @@ internal sealed class ServerTransaction : Transaction
     /// <summary>Where the request came from (written as received/rport into every forwarded copy).</summary>
     public IPEndPoint Source { get; }
 
-    /// <summary>The top Route entry named this hop and is removed from forwarded copies.</summary>
-    public bool RemoveTopRoute { get; set; }
+    /// <summary>How many leading Route entries named this hop (two after a transport switch, RFC 5658): removed from forwarded copies.</summary>
+    public int RemovedRoutes { get; set; }
 
     /// <summary>The next Route entry is a strict router's: the forwarded request goes in strict-routing form.</summary>
     public bool StrictNextRoute { get; set; }

@@ -37,4 +37,17 @@ public interface ISipTransport : IAsyncDisposable
     void OnFlowFailed(Action<IPEndPoint, SipProtocol> handler)
     {
     }
+
+    /// <summary>
+    /// The id of the open WebSocket flow from <paramref name="peer"/> over <paramref name="protocol"/>: flows a hop
+    /// cannot open again, so a flow token names the exact connection (RFC 5626). False when there is none.
+    /// </summary>
+    bool TryGetFlow(IPEndPoint peer, SipProtocol protocol, out long flowId)
+    {
+        flowId = 0;
+        return false;
+    }
+
+    /// <summary>Where this transport accepts <paramref name="protocol"/>, or null when it does not.</summary>
+    IPEndPoint? ListenEndPoint(SipProtocol protocol) => protocol is SipProtocol.Udp or SipProtocol.Tcp ? LocalEndPoint : null;
 }

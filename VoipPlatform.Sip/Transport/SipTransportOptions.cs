@@ -45,4 +45,22 @@ public sealed class SipTransportOptions
 
     /// <summary>How servers this hop opens TLS connections to are checked (<c>Sip:TlsClient</c>).</summary>
     public SipTlsClientOptions TlsClient { get; set; } = new();
+
+    /// <summary>
+    /// Port for SIP over WebSocket (RFC 7118), for browser clients; 0 leaves it off. The HTTP/1.1 upgrade must ask for
+    /// the <c>sip</c> subprotocol.
+    /// </summary>
+    public int WebSocketPort { get; set; }
+
+    /// <summary>Port for SIP over secure WebSocket (WSS), with the certificate of <see cref="TlsCertificatePath"/>; 0 leaves it off.</summary>
+    public int SecureWebSocketPort { get; set; }
+
+    /// <summary>
+    /// WebSocket flows with no SIP message (or CRLF keep-alive) either way for this long are closed. Longer than the
+    /// TCP default: a registered browser may be silent until its next re-REGISTER (JsSIP's default is 600 s).
+    /// </summary>
+    public TimeSpan WebSocketIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often a WebSocket ping frame is sent on an open flow (keeps NAT and load-balancer state alive); zero for none.</summary>
+    public TimeSpan WebSocketKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

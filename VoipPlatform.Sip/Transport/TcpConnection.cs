@@ -14,7 +14,7 @@ namespace VoipPlatform.Sip.Transport;
 /// and a write loop fed by a queue, so that a sender (a worker thread) never blocks on the network and messages
 /// leave in the order queued.
 /// </summary>
-internal sealed class TcpConnection : IAsyncDisposable
+internal sealed class TcpConnection : IStreamFlow
 {
     private static readonly byte[] Pong = "\r\n"u8.ToArray();
     private readonly Socket _socket;
@@ -25,8 +25,11 @@ internal sealed class TcpConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private long _lastActivityTicks = Environment.TickCount64;
 
-    public TcpConnection(Socket socket, IPEndPoint remote, ILogger logger)
+    private readonly SipProtocol _protocol;
+
+    public TcpConnection(Socket socket, IPEndPoint remote, ILogger logger, SipProtocol protocol = SipProtocol.Tcp)
     {
+        _protocol = protocol;
         _socket = socket;
         _socket.NoDelay = true;
         Remote = remote;
@@ -122,7 +125,11 @@ internal sealed class TcpConnection : IAsyncDisposable
                     {
                         SipMetrics.MessagesReceived.Add(1);
                         var status = SipParser.TryParse(buffer.AsSpan(consumed, length), out SipMessage? message, out string reason);
-                        if (status == SipParseStatus.Ok) onMessage(message!, Remote);
+                        if (status == SipParseStatus.Ok)
+                        {
+                            message!.ArrivedOver = _protocol;
+                            onMessage(message, Remote);
+                        }
                         else _logger.LogDebug("Dropped a malformed message ({Reason}) from {Remote}", reason, Remote);
                     }
                     consumed += length;

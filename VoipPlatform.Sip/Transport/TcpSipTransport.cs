@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using VoipPlatform.Sip.Messages;
 
 namespace VoipPlatform.Sip.Transport;
 
@@ -13,22 +12,13 @@ namespace VoipPlatform.Sip.Transport;
 /// to a peer reuse the flow it opened (RFC 5626's flow idea, without Outbound's flow tokens); flows idle longer
 /// than <see cref="SipTransportOptions.TcpIdleTimeout"/> are closed.
 /// </summary>
-internal sealed class TcpSipTransport : IAsyncDisposable
+internal sealed class TcpSipTransport : StreamListener<TcpConnection>
 {
-    private readonly TcpListener? _listener;
     private readonly TlsServerValidation? _tlsClient;
-    private readonly ConcurrentDictionary<IPEndPoint, TcpConnection> _flows = new();
     private readonly ConcurrentDictionary<IPEndPoint, long> _refusedUntil = new();
     private readonly Func<byte[], int, IPEndPoint, bool> _udpFallback;
-    private readonly SslServerAuthenticationOptions? _tls;
-    private readonly ILogger _logger;
-    private readonly TimeSpan _idleTimeout;
-    private readonly CancellationTokenSource _stopping = new();
-    private Action<SipMessage, IPEndPoint>? _onMessage;
-    private Task? _acceptLoop;
-    private Task? _idleSweep;
 
-    /// <param name="bind">Address and port to listen on.</param>
+    /// <param name="bind">Address and port to listen on; null for a TLS transport that only opens connections.</param>
     /// <param name="idleTimeout">Flows idle this long are closed.</param>
     /// <param name="udpFallback">Sends a message over UDP: used when a peer refuses TCP.</param>
     /// <param name="logger">Log.</param>
@@ -38,32 +28,16 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     /// <remarks>With <paramref name="bind"/> null nothing listens: a TLS transport that only opens connections.</remarks>
     public TcpSipTransport(IPEndPoint? bind, TimeSpan idleTimeout, Func<byte[], int, IPEndPoint, bool> udpFallback, ILogger logger,
         SslServerAuthenticationOptions? tls = null, TlsServerValidation? tlsClient = null)
+        : base(bind, idleTimeout, logger, tls)
     {
         _udpFallback = udpFallback;
-        _tls = tls;
         _tlsClient = tlsClient;
-        _logger = logger;
-        _idleTimeout = idleTimeout;
-        if (bind is null) return;
-        _listener = new TcpListener(bind);
-        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Start(backlog: 1024);
     }
-
-    /// <summary>Where this transport listens; null when it does not.</summary>
-    public IPEndPoint? LocalEndPoint => (IPEndPoint?)_listener?.LocalEndpoint;
 
     /// <summary>Told the peer when a TLS flow this transport opened could not be set up (connect, handshake, certificate).</summary>
     public Action<IPEndPoint>? FlowFailed { get; set; }
 
-    private bool IsTls => _tls is not null || _tlsClient is not null;
-
-    public void Start(Action<SipMessage, IPEndPoint> onMessage)
-    {
-        _onMessage = onMessage;
-        _acceptLoop = _listener is null ? Task.CompletedTask : AcceptLoopAsync();
-        _idleSweep = SweepIdleAsync();
-    }
+    private bool IsTls => Tls is not null || _tlsClient is not null;
 
     /// <summary>
     /// True when <paramref name="peer"/> refused a TCP connection recently: many UAs (SIPp among them) listen on UDP
@@ -73,7 +47,7 @@ internal sealed class TcpSipTransport : IAsyncDisposable
         _refusedUntil.TryGetValue(peer, out long until) && Environment.TickCount64 < until;
 
     /// <summary>True when a flow to <paramref name="peer"/> is open.</summary>
-    public bool HasFlow(IPEndPoint peer) => _flows.TryGetValue(peer, out var flow) && !flow.IsClosed;
+    public bool HasFlow(IPEndPoint peer) => Flows.TryGetValue(peer, out var flow) && !flow.IsClosed;
 
     /// <summary>
     /// Queues a message on the flow to <paramref name="peer"/>, opening one when there is none (over TLS: to a server
@@ -81,18 +55,18 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     /// </summary>
     public bool Send(ReadOnlySpan<byte> message, IPEndPoint peer, string? serverName = null)
     {
-        if (_flows.TryGetValue(peer, out var flow) && !flow.IsClosed) return flow.Enqueue(message);
-        if (_tls is not null && _tlsClient is null)
+        if (Flows.TryGetValue(peer, out var flow) && !flow.IsClosed) return flow.Enqueue(message);
+        if (Tls is not null && _tlsClient is null)
         {
-            _logger.LogDebug("No TLS flow to {Peer}: this hop does not open TLS connections", peer);
+            Logger.LogDebug("No TLS flow to {Peer}: this hop does not open TLS connections", peer);
             return false;
         }
         var socket = new Socket(peer.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        var opened = new TcpConnection(socket, peer, _logger);
-        if (!_flows.TryAdd(peer, opened))
+        var opened = new TcpConnection(socket, peer, Logger, IsTls ? SipProtocol.Tls : SipProtocol.Tcp);
+        if (!Flows.TryAdd(peer, opened))
         {
             socket.Dispose();
-            return _flows.TryGetValue(peer, out flow) && flow.Enqueue(message);
+            return Flows.TryGetValue(peer, out flow) && flow.Enqueue(message);
         }
         opened.Enqueue(message); // written once connected
         _ = ConnectAndRunAsync(socket, opened, serverName ?? peer.Address.ToString());
@@ -103,14 +77,14 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Stopping.Token);
             timeout.CancelAfter(_tlsClient?.HandshakeTimeout ?? TimeSpan.FromSeconds(5));
             await socket.ConnectAsync(flow.Remote, timeout.Token);
         }
         catch (Exception ex) when ((ex is SocketException or OperationCanceledException) && IsTls)
         {
             // TLS was required (sips:): never a plaintext fallback. The waiting branches fail instead.
-            _logger.LogInformation("TLS connect to {Remote} failed: {Reason}", flow.Remote, ex.Message);
+            Logger.LogInformation("TLS connect to {Remote} failed: {Reason}", flow.Remote, ex.Message);
             await FailFlowAsync(flow);
             return;
         }
@@ -118,12 +92,12 @@ internal sealed class TcpSipTransport : IAsyncDisposable
         {
             // The peer takes no TCP: what was queued goes over UDP after all, with the Via saying so, and the
             // peer is not asked again for a while.
-            _logger.LogDebug("TCP connect to {Remote} failed ({Reason}): falling back to UDP", flow.Remote, ex.Message);
+            Logger.LogDebug("TCP connect to {Remote} failed ({Reason}): falling back to UDP", flow.Remote, ex.Message);
             _refusedUntil[flow.Remote] = Environment.TickCount64 + (long)RefusalMemory.TotalMilliseconds;
-            _flows.TryRemove(new KeyValuePair<IPEndPoint, TcpConnection>(flow.Remote, flow));
+            Forget(flow);
             foreach (var (message, length) in flow.TakeQueued())
             {
-                if (!_stopping.IsCancellationRequested)
+                if (!Stopping.IsCancellationRequested)
                 {
                     ViaTransportPatch.ToUdp(message.AsSpan(0, length));
                     _udpFallback(message, length, flow.Remote);
@@ -133,7 +107,7 @@ internal sealed class TcpSipTransport : IAsyncDisposable
             await flow.DisposeAsync();
             return;
         }
-        await flow.RunAsync(_onMessage!, Forget, IsTls ? (stream, cancellation) => ClientHandshakeAsync(stream, flow, serverName, cancellation) : null);
+        await flow.RunAsync(OnMessage, Forget, IsTls ? (stream, cancellation) => ClientHandshakeAsync(stream, flow, serverName, cancellation) : null);
     }
 
     private async Task<Stream> ClientHandshakeAsync(Stream network, TcpConnection flow, string serverName, CancellationToken cancellation)
@@ -147,7 +121,7 @@ internal sealed class TcpSipTransport : IAsyncDisposable
         catch (Exception ex)
         {
             // A server that is not who the target names (wrong name, untrusted, not pinned), or no TLS at all.
-            _logger.LogWarning("TLS handshake with {Remote} as {Name} failed: {Reason}", flow.Remote, serverName, ex.Message);
+            Logger.LogWarning("TLS handshake with {Remote} as {Name} failed: {Reason}", flow.Remote, serverName, ex.Message);
             await tls.DisposeAsync();
             Forget(flow); // before the branches hear of it, so a retry opens a new flow rather than queue on this one
             FlowFailed?.Invoke(flow.Remote);
@@ -158,75 +132,17 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     /// <summary>A TLS flow that could not be set up: what was queued is dropped and the waiting branches are told.</summary>
     private async Task FailFlowAsync(TcpConnection flow)
     {
-        _flows.TryRemove(new KeyValuePair<IPEndPoint, TcpConnection>(flow.Remote, flow));
+        Forget(flow);
         foreach (var (message, _) in flow.TakeQueued()) System.Buffers.ArrayPool<byte>.Shared.Return(message);
         await flow.DisposeAsync();
-        if (!_stopping.IsCancellationRequested) FlowFailed?.Invoke(flow.Remote);
+        if (!Stopping.IsCancellationRequested) FlowFailed?.Invoke(flow.Remote);
     }
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener!.AcceptSocketAsync(_stopping.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || _stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                _logger.LogWarning(ex, "TCP accept failed; accepting goes on");
-                continue;
-            }
-            var remote = (IPEndPoint)socket.RemoteEndPoint!;
-            var flow = new TcpConnection(socket, remote, _logger);
-            if (_flows.TryGetValue(remote, out var previous)) await previous.DisposeAsync();
-            _flows[remote] = flow;
-            _ = flow.RunAsync(_onMessage!, Forget, _tls is null ? null : HandshakeAsync);
-        }
-    }
+    protected override TcpConnection Accepted(Socket socket, IPEndPoint remote) =>
+        new(socket, remote, Logger, Tls is null ? SipProtocol.Tcp : SipProtocol.Tls);
+
+    protected override Task RunAsync(TcpConnection flow) => flow.RunAsync(OnMessage, Forget, Tls is null ? null : SecureAsync);
 
     /// <summary>How long a peer that refused TCP is sent UDP without trying again.</summary>
     private static readonly TimeSpan RefusalMemory = TimeSpan.FromMinutes(5);
-
-    private async Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellation)
-    {
-        var tls = new SslStream(network, leaveInnerStreamOpen: false);
-        await tls.AuthenticateAsServerAsync(_tls!, cancellation);
-        return tls;
-    }
-
-    private void Forget(TcpConnection flow) => _flows.TryRemove(new KeyValuePair<IPEndPoint, TcpConnection>(flow.Remote, flow));
-
-    private async Task SweepIdleAsync()
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(_idleTimeout.TotalSeconds / 4, 1, 30)));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
-            {
-                foreach (var flow in _flows.Values)
-                {
-                    if (flow.IdleMilliseconds > _idleTimeout.TotalMilliseconds) await flow.DisposeAsync();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        _listener?.Stop();
-        foreach (var flow in _flows.Values) await flow.DisposeAsync();
-        if (_acceptLoop is not null) await _acceptLoop;
-        if (_idleSweep is not null) await _idleSweep;
-        _stopping.Dispose();
-    }
 }

@@ -21,8 +21,21 @@ public readonly ref struct ForwardedRequest
     /// <summary>Whether the topmost Route names this hop and must be removed (RFC 3261 section 16.4).</summary>
     public bool RemoveTopRoute { get; init; }
 
+    /// <summary>
+    /// How many leading Route entries name this hop and must be removed: two when it recorded two entries (RFC 5658);
+    /// at least one with <see cref="RemoveTopRoute"/>.
+    /// </summary>
+    public int RemovedRoutes { get; init; }
+
     /// <summary>The Record-Route URI to insert (without angle brackets), or empty for none.</summary>
     public ReadOnlySpan<byte> RecordRouteUri { get; init; }
+
+    /// <summary>
+    /// A second Record-Route URI, written after <see cref="RecordRouteUri"/>, when the request changes transport at
+    /// this hop (RFC 5658): <see cref="RecordRouteUri"/> then names the side the request leaves on and this one the
+    /// side it came from. Empty for one entry.
+    /// </summary>
+    public ReadOnlySpan<byte> InboundRecordRouteUri { get; init; }
 
     /// <summary>A new Request-URI (RFC 3261 section 16.6 step 2, e.g. a registered Contact), or empty to keep the received one.</summary>
     public ReadOnlySpan<byte> RequestUri { get; init; }

@@ -25,7 +25,8 @@ public static class ProxyRewriter
         writer.Write(";branch="u8);
         writer.Write(forward.Branch);
         writer.WriteCrlf();
-        bool firstVia = true, firstRoute = true, hasContentLength = false;
+        bool firstVia = true, hasContentLength = false;
+        int routesToRemove = Math.Max(forward.RemovedRoutes, forward.RemoveTopRoute ? 1 : 0);
         int hopHeadersAt = LastIndexOf(request, HeaderKind.Via) + 1;
         for (int i = 0; i < request.HeaderCount; i++)
         {
@@ -38,9 +39,8 @@ public static class ProxyRewriter
                     firstVia = false;
                     WritePreviousHopVia(ref writer, request[header.Name], value, forward);
                     continue;
-                case HeaderKind.Route when firstRoute && forward.RemoveTopRoute:
-                    firstRoute = false;
-                    WriteWithoutFirstElement(ref writer, request[header.Name], value);
+                case HeaderKind.Route when routesToRemove > 0:
+                    routesToRemove = WriteWithoutLeadingElements(ref writer, request[header.Name], value, routesToRemove);
                     continue;
                 case HeaderKind.MaxForwards:
                     writer.Write(request[header.Name]);
@@ -154,6 +154,11 @@ public static class ProxyRewriter
         {
             writer.Write("Record-Route: <"u8);
             writer.Write(forward.RecordRouteUri);
+            if (!forward.InboundRecordRouteUri.IsEmpty)
+            {
+                writer.Write(">, <"u8);
+                writer.Write(forward.InboundRecordRouteUri);
+            }
             writer.Write(">\r\n"u8);
         }
         if (!forward.PathUri.IsEmpty)
@@ -232,6 +237,23 @@ public static class ProxyRewriter
         }
         writer.Write(value[firstLength..]);
         writer.WriteCrlf();
+    }
+
+    /// <summary>
+    /// Writes a Route line without its first <paramref name="count"/> entries (all of them: no line); returns how many
+    /// are still to be removed from the following Route lines.
+    /// </summary>
+    private static int WriteWithoutLeadingElements(ref SipWriter writer, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, int count)
+    {
+        while (count > 0)
+        {
+            int firstLength = SipSyntax.FirstListElementLength(value);
+            count--;
+            if (firstLength >= value.Length) return count; // the line held only removed entries
+            value = SipSyntax.Trim(value[(firstLength + 1)..]);
+        }
+        writer.WriteHeader(name, value);
+        return 0;
     }
 
     private static void WriteWithoutFirstElement(ref SipWriter writer, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)

@@ -32,4 +32,14 @@ public static class SipRequests
         if (!to.Contains("tag=")) to += ";tag=" + tag;
         return $"SIP/2.0 {statusLine}\r\n{string.Join("\r\n", copied)}\r\n{to}\r\nContent-Length: 0\r\n\r\n";
     }
+
+    /// <summary>The value of the first header named <paramref name="name"/> (full names only).</summary>
+    public static string Header(string message, string name) =>
+        message.Split("\r\n").First(line => line.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))[(name.Length + 1)..].Trim();
+
+    /// <summary>Every Record-Route URI of a message, in order, without angle brackets.</summary>
+    public static string[] RecordRoutes(string message) =>
+        message.Split("\r\n").Where(line => line.StartsWith("Record-Route:", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(line => line["Record-Route:".Length..].Split(','))
+            .Select(entry => entry.Trim().Trim('<', '>')).ToArray();
 }

@@ -67,6 +67,9 @@ public static class SippScenarios
     /// <summary>A phone that answers 486.</summary>
     public static string Busy() => Write("uas-busy.xml", []);
 
+    /// <summary>A callee that answers and then sends BYE itself, along the route set the Record-Route gave it.</summary>
+    public static string HangsUp() => Write("uas-hangs-up.xml", []);
+
     /// <summary>A phone that rings and must be cancelled.</summary>
     public static string RingingUntilCancelled() => Write("uas-ringing-cancelled.xml", []);
 

@@ -107,6 +107,6 @@ public sealed partial class HelmChartTests(PublishFixture publish)
     private static partial Regex ImageLine();
 
     /// <summary>A port number, count or grace period written as a literal (port names like <c>port: http</c> are fine).</summary>
-    [GeneratedRegex(@"^\s*-?\s*(containerPort|port|targetPort|replicas|minReplicas|maxReplicas|terminationGracePeriodSeconds|Sip__Port|Sip__TlsPort|HTTP_PORTS):\s*""?\d+""?\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*-?\s*(containerPort|port|targetPort|replicas|minReplicas|maxReplicas|terminationGracePeriodSeconds|Sip__Port|Sip__TlsPort|Sip__WebSocketPort|Sip__SecureWebSocketPort|HTTP_PORTS):\s*""?\d+""?\s*$", RegexOptions.Multiline)]
     private static partial Regex LiteralNumberLine();
 }

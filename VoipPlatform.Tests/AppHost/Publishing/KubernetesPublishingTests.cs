@@ -23,13 +23,15 @@ public sealed class KubernetesPublishingTests(PublishFixture publish)
 
         var proxy = Container(pod, "proxy");
         var ports = proxy.Maps("ports").Select(p => $"{p["name"]}:{p["containerPort"]}/{p["protocol"]}").ToList();
-        Assert.Equal(["http:5201/TCP", "sip:5060/UDP", "sip-tcp:5060/TCP", "sip-tls:5061/TCP"], ports);
+        Assert.Equal(["http:5201/TCP", "sip:5060/UDP", "sip-tcp:5060/TCP", "sip-ws:5066/TCP", "sip-tls:5061/TCP", "sip-wss:7443/TCP"], ports);
         Assert.Equal(60L, pod["terminationGracePeriodSeconds"]);
 
         var config = Default.Object("proxy-config").Map("data");
         Assert.Equal("0.0.0.0", config["Sip__ListenAddress"]);
         Assert.Equal("203.0.113.10", config["Sip__AdvertisedAddress"]);
         Assert.Equal("5061", config["Sip__TlsPort"]);
+        Assert.Equal("5066", config["Sip__WebSocketPort"]); // browsers, RFC 7118
+        Assert.Equal("7443", config["Sip__SecureWebSocketPort"]);
         // Next hops by DNS SRV of the headless Services, which list only ready pods.
         Assert.Equal("_sip._udp.router-service.voip.svc.cluster.local", config["Proxy__RouterService"]);
         Assert.Equal("_ng._udp.mediaagent-service.voip.svc.cluster.local", config["Proxy__Media__NodeService"]);

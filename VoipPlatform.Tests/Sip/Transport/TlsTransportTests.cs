@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using VoipPlatform.Sip.Transport;
 using VoipPlatform.Tests.Infrastructure;
@@ -16,25 +14,9 @@ namespace VoipPlatform.Tests.Sip.Transport;
 public sealed class TlsTransportTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
-    private readonly string _pfx = Path.Combine(Path.GetTempPath(), $"vp-sip-{Guid.NewGuid():N}.pfx");
-    private readonly X509Certificate2 _certificate;
+    private readonly TestCertificate _certificate = new();
 
-    public TlsTransportTests()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=proxy.voip.test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        File.WriteAllBytes(_pfx, _certificate.Export(X509ContentType.Pkcs12, "test-password"));
-    }
-
-    public void Dispose()
-    {
-        File.Delete(_pfx);
-        _certificate.Dispose();
-    }
+    public void Dispose() => _certificate.Dispose();
 
     [Fact]
     public async Task A_request_over_tls_is_forwarded_and_its_response_comes_back_on_the_tls_flow()
@@ -43,13 +25,13 @@ public sealed class TlsTransportTests : IDisposable
         var options = new SipTransportOptions
         {
             ListenAddress = "127.0.0.1", Port = 0,
-            TlsPort = FreeTcpPort(), TlsCertificatePath = _pfx, TlsCertificatePassword = "test-password",
+            TlsPort = FreeSipPort.Next(), TlsCertificatePath = _certificate.PfxPath, TlsCertificatePassword = TestCertificate.Password,
         };
         await using var hop = InProcessHop.Start(new FixedNextHop(next.EndPoint), transportOptions: options);
         using var client = new TcpClient();
         await client.ConnectAsync(hop.Transport.TlsEndPoint!);
         await using var tls = new SslStream(client.GetStream(), false,
-            (_, certificate, _, _) => certificate?.GetCertHashString() == _certificate.GetCertHashString()); // pinned: self-signed
+            (_, certificate, _, _) => certificate?.GetCertHashString() == _certificate.Hash); // pinned: self-signed
         await tls.AuthenticateAsClientAsync("proxy.voip.test");
         var local = (IPEndPoint)client.Client.LocalEndPoint!;
 
@@ -72,17 +54,10 @@ public sealed class TlsTransportTests : IDisposable
     [Fact]
     public void A_tls_port_without_a_certificate_fails_at_start_naming_the_setting()
     {
-        var options = new SipTransportOptions { ListenAddress = "127.0.0.1", Port = 0, TlsPort = FreeTcpPort(), TlsCertificatePath = "/nonexistent.pfx" };
+        var options = new SipTransportOptions { ListenAddress = "127.0.0.1", Port = 0, TlsPort = FreeSipPort.Next(), TlsCertificatePath = "/nonexistent.pfx" };
 
         var error = Assert.Throws<InvalidOperationException>(() => new SipTransport(options, new EgressPolicy([]), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
 
         Assert.Contains("Sip:TlsCertificatePath", error.Message);
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
