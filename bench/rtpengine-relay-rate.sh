@@ -26,12 +26,9 @@ PACKETS_PER_CALL=472 # 236 each way
 OUT=${OUT:-bench/results/rtpengine-relay-rate-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 
-command -v sipp >/dev/null || { echo "sipp missing: apt-get install sip-tester" >&2; exit 1; }
-command -v rtpengine >/dev/null || { echo "rtpengine missing: apt-get install rtpengine-daemon" >&2; exit 1; }
+require_tools sipp rtpengine jq
 
-started=()
-cleanup() { for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+stop_started_on_exit
 
 dotnet build -c Release VoipPlatform.Proxy -v q -nologo >/dev/null
 

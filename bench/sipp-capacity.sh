@@ -30,13 +30,8 @@ OUT=${OUT:-bench/results/capacity-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 source bench/lib/platform.sh
 
-for tool in sipp redis-server curl jq; do
-  command -v "$tool" >/dev/null || { echo "$tool missing: see bench/README.md" >&2; exit 1; }
-done
-
-started=()
-cleanup() { for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+require_tools sipp redis-server curl jq
+stop_started_on_exit
 
 build_platform
 printf 'target\tprocess\tRSS before MiB\tRSS peak MiB\tPSS before MiB\tPSS peak MiB\n' > "$OUT/memory.tsv"
@@ -116,27 +111,20 @@ gc_dumps() {
 }
 
 run_ours() {
-  start_redis; start_api
-  echo callee > "$OUT/users.txt"; seed_users "$OUT/users.txt"
-  ROUTER_ENV="Router__TrustedSources__0=127.0.0.0/8" start_router "$ROUTER_PORT"
-  start_edge "$EDGE_PORT" "$ROUTER_PORT"
-  sleep 5
-  require_running router "$ROUTER_PID"; require_running edge "$EDGE_PID"
+  echo callee > "$OUT/users.txt"
+  ROUTER_ENV="Router__TrustedSources__0=127.0.0.0/8" start_platform "$OUT/users.txt" "$EDGE_PORT" "$ROUTER_PORT"
   PROCESSES=("edge=$EDGE_PID" "router=$ROUTER_PID" "api=$API_PID" "redis=$REDIS_PID")
   DROP_PORTS=("$EDGE_PORT" "$ROUTER_PORT" "$UAS_PORT")
   hold_calls ours "$EDGE_PORT" "$ROUTER_PORT" edge router
-  kill "$EDGE_PID" "$ROUTER_PID" "$API_PID" "$REDIS_PID"; wait "$EDGE_PID" "$ROUTER_PID" "$API_PID" "$REDIS_PID" 2>/dev/null || true
+  stop_platform
 }
 
 run_kamailio() {
-  start_kamailio kamailio-core registrar.cfg "127.0.0.1:$KAMAILIO_CORE_PORT" -; local core=$LAST_PID
-  start_kamailio kamailio-edge proxy.cfg "127.0.0.1:$KAMAILIO_EDGE_PORT" "127.0.0.1:$KAMAILIO_CORE_PORT"; local edge=$LAST_PID
-  sleep 3
-  require_running kamailio-core "$core"; require_running kamailio-edge "$edge"
-  PROCESSES=("edge=$edge" "core=$core")
+  start_kamailio_chain "$KAMAILIO_EDGE_PORT" "$KAMAILIO_CORE_PORT"
+  PROCESSES=("edge=$KAMAILIO_EDGE_PID" "core=$KAMAILIO_CORE_PID")
   DROP_PORTS=("$KAMAILIO_EDGE_PORT" "$KAMAILIO_CORE_PORT" "$UAS_PORT")
   hold_calls kamailio "$KAMAILIO_EDGE_PORT" "$KAMAILIO_CORE_PORT" edge core
-  kill "$edge" "$core"; wait "$edge" "$core" 2>/dev/null || true
+  stop_kamailio_chain
 }
 
 for target in "${TARGETS[@]}"; do

@@ -31,13 +31,8 @@ OUT=${OUT:-bench/results/full-path-vs-kamailio-chain-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 source bench/lib/platform.sh
 
-for tool in sipp kamailio redis-server curl jq; do
-  command -v "$tool" >/dev/null || { echo "$tool missing: see bench/README.md" >&2; exit 1; }
-done
-
-started=()
-cleanup() { for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+require_tools sipp kamailio redis-server curl jq
+stop_started_on_exit
 
 build_platform
 printf '%s\n' "$STEP_HEADER" | tee "$OUT/steps.tsv"
@@ -53,34 +48,27 @@ warm_up() { # $1 target, $2 entry port
 }
 
 run_ours() {
-  start_redis; start_api
-  echo callee > "$OUT/users.txt"; seed_users "$OUT/users.txt"
-  ROUTER_ENV="Router__TrustedSources__0=127.0.0.0/8" start_router "$ROUTER_PORT"
-  start_edge "$EDGE_PORT" "$ROUTER_PORT"
-  sleep 5
-  require_running router "$ROUTER_PID"; require_running edge "$EDGE_PID"
+  echo callee > "$OUT/users.txt"
+  ROUTER_ENV="Router__TrustedSources__0=127.0.0.0/8" start_platform "$OUT/users.txt" "$EDGE_PORT" "$ROUTER_PORT"
   register_contact callee "127.0.0.1:$UAS_PORT" "127.0.0.1:$ROUTER_PORT"
   warm_up ours "$EDGE_PORT"
   UAC=(-sf bench/sipp/uac-call.xml "127.0.0.1:$UAS_PORT" -i 127.0.0.1 -rsa "127.0.0.1:$EDGE_PORT" -s callee -key domain "$BENCH_DOMAIN")
   PROCESSES=("edge=$EDGE_PID" "router=$ROUTER_PID" "api=$API_PID" "redis=$REDIS_PID" "uas=$uas_pid")
   DROP_PORTS=("$EDGE_PORT" "$ROUTER_PORT" "$UAS_PORT")
   step_search ours
-  kill "$EDGE_PID" "$ROUTER_PID" "$API_PID" "$REDIS_PID"; wait "$EDGE_PID" "$ROUTER_PID" "$API_PID" "$REDIS_PID" 2>/dev/null || true
+  stop_platform
 }
 
 run_kamailio() {
-  start_kamailio kamailio-core registrar.cfg "127.0.0.1:$KAMAILIO_CORE_PORT" -; local core=$LAST_PID
-  start_kamailio kamailio-edge proxy.cfg "127.0.0.1:$KAMAILIO_EDGE_PORT" "127.0.0.1:$KAMAILIO_CORE_PORT"; local edge=$LAST_PID
-  sleep 3
-  require_running kamailio-core "$core"; require_running kamailio-edge "$edge"
+  start_kamailio_chain "$KAMAILIO_EDGE_PORT" "$KAMAILIO_CORE_PORT"
   register_contact callee "127.0.0.1:$UAS_PORT" "127.0.0.1:$KAMAILIO_CORE_PORT"
   warm_up kamailio "$KAMAILIO_EDGE_PORT"
   UAC=(-sf bench/sipp/uac-call.xml "127.0.0.1:$UAS_PORT" -i 127.0.0.1 -rsa "127.0.0.1:$KAMAILIO_EDGE_PORT" -s callee -key domain "$BENCH_DOMAIN")
   # Kamailio's processes are children of its main process: cpu_seconds counts them.
-  PROCESSES=("edge=$edge" "core=$core" "uas=$uas_pid")
+  PROCESSES=("edge=$KAMAILIO_EDGE_PID" "core=$KAMAILIO_CORE_PID" "uas=$uas_pid")
   DROP_PORTS=("$KAMAILIO_EDGE_PORT" "$KAMAILIO_CORE_PORT" "$UAS_PORT")
   step_search kamailio
-  kill "$edge" "$core"; wait "$edge" "$core" 2>/dev/null || true
+  stop_kamailio_chain
 }
 
 for target in "${TARGETS[@]}"; do
@@ -91,8 +79,7 @@ for target in "${TARGETS[@]}"; do
   esac
 done
 
-ours_best=$(cat "$OUT/ours.best" 2>/dev/null || echo 0); kam_best=$(cat "$OUT/kamailio.best" 2>/dev/null || echo 0)
-ratio=$(awk -v o="$ours_best" -v k="$kam_best" 'BEGIN { if (k > 0) printf "%.2f", o / k; else print "n/a" }')
+ours_best=$(best_rate ours); kam_best=$(best_rate kamailio); ratio=$(rate_ratio "$ours_best" "$kam_best")
 {
   machine_line
   echo "step: ${STEP_SECONDS}s per rate; pass = zero failed calls and retransmissions < 0.1% of messages; kamailio children=${KAMAILIO_CHILDREN:-1} per instance"

@@ -27,13 +27,9 @@ OUT=${OUT:-bench/results/proxy-vs-kamailio-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 source bench/lib/platform.sh
 
-for tool in sipp kamailio jq; do
-  command -v "$tool" >/dev/null || { echo "$tool missing: see bench/README.md" >&2; exit 1; }
-done
+require_tools sipp kamailio jq
 
-started=()
-cleanup() { for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+stop_started_on_exit
 
 dotnet build -c Release VoipPlatform.Proxy -v q -nologo >/dev/null
 
@@ -64,8 +60,7 @@ for target in "${TARGETS[@]}"; do
   kill "$pid"; wait "$pid" 2>/dev/null || true
 done
 
-ours_best=$(cat "$OUT/ours.best" 2>/dev/null || echo 0); kam_best=$(cat "$OUT/kamailio.best" 2>/dev/null || echo 0)
-ratio=$(awk -v o="$ours_best" -v k="$kam_best" 'BEGIN { if (k > 0) printf "%.2f", o / k; else print "n/a" }')
+ours_best=$(best_rate ours); kam_best=$(best_rate kamailio); ratio=$(rate_ratio "$ours_best" "$kam_best")
 {
   machine_line
   echo "step: ${STEP_SECONDS}s per rate; pass = zero failed calls and retransmissions < 0.1% of messages; kamailio children=$KAMAILIO_CHILDREN"

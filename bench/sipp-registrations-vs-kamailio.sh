@@ -31,13 +31,8 @@ OUT=${OUT:-bench/results/registrations-vs-kamailio-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 source bench/lib/platform.sh
 
-for tool in sipp kamailio redis-server curl jq; do
-  command -v "$tool" >/dev/null || { echo "$tool missing: see bench/README.md" >&2; exit 1; }
-done
-
-started=()
-cleanup() { for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+require_tools sipp kamailio redis-server curl jq
+stop_started_on_exit
 
 build_platform
 seq -f 'u%05g' 1 "$USERS" > "$OUT/users.txt"
@@ -51,12 +46,7 @@ warm_up() { # $1 target, $2 port
 }
 
 run_ours() { # $1 target name: ours (through the edge) or ours-router
-  start_redis; start_api
-  seed_users "$OUT/users.txt"
-  start_router "$ROUTER_PORT"
-  start_edge "$EDGE_PORT" "$ROUTER_PORT"
-  sleep 5
-  require_running router "$ROUTER_PID"; require_running edge "$EDGE_PID"
+  start_platform "$OUT/users.txt" "$EDGE_PORT" "$ROUTER_PORT"
   local port=$EDGE_PORT
   [ "$1" = ours-router ] && port=$ROUTER_PORT
   warm_up "$1" "$port"
@@ -65,7 +55,7 @@ run_ours() { # $1 target name: ours (through the edge) or ours-router
   DROP_PORTS=("$EDGE_PORT" "$ROUTER_PORT")
   step_search "$1"
   echo "bindings in Redis after $1: $(redis-cli -p "$REDIS_PORT" --scan --pattern 'vp:reg:*' | wc -l)" | tee -a "$OUT/notes.txt"
-  kill "$EDGE_PID" "$ROUTER_PID" "$API_PID" "$REDIS_PID"; wait "$EDGE_PID" "$ROUTER_PID" "$API_PID" "$REDIS_PID" 2>/dev/null || true
+  stop_platform
 }
 
 run_kamailio() {
@@ -88,12 +78,11 @@ for target in "${TARGETS[@]}"; do
   esac
 done
 
-ours_best=$(cat "$OUT/ours.best" 2>/dev/null || echo 0); kam_best=$(cat "$OUT/kamailio.best" 2>/dev/null || echo 0)
-ratio=$(awk -v o="$ours_best" -v k="$kam_best" 'BEGIN { if (k > 0) printf "%.2f", o / k; else print "n/a" }')
+ours_best=$(best_rate ours); kam_best=$(best_rate kamailio); ratio=$(rate_ratio "$ours_best" "$kam_best")
 {
   machine_line
   echo "step: ${STEP_SECONDS}s per rate; $USERS users; pass = every registration succeeded, retransmissions < 0.1% of messages; kamailio children=${KAMAILIO_CHILDREN:-1}"
-  [ -f "$OUT/ours-router.best" ] && echo "ours, SIPp straight to the router: $(cat "$OUT/ours-router.best") registrations/s"
+  [ -f "$OUT/ours-router.best" ] && echo "ours, SIPp straight to the router: $(best_rate ours-router) registrations/s"
   echo "ours (edge, router, API, Redis): $ours_best registrations/s; kamailio (in-memory bindings): $kam_best registrations/s; ratio: $ratio; target 7500/s"
 } | tee "$OUT/summary.txt"
 write_results registrations-vs-kamailio "RATES=\"${RATES[*]}\" STEP_SECONDS=$STEP_SECONDS USERS=$USERS TARGETS=\"${TARGETS[*]}\" $0"

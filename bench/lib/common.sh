@@ -1,13 +1,41 @@
 # Helpers shared by the load scripts in bench/ (sourced, not run).
 
+# Fails unless every named command is installed.
+require_tools() { # $@ commands
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$tool missing: see bench/README.md" >&2; exit 1; }
+  done
+}
+
+# Every process a script starts goes into `started`; all of them are stopped by PID when the script exits.
+stop_started_on_exit() {
+  started=()
+  trap 'for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+}
+
+# The process and its children that are alive (Kamailio's workers are children of its main process).
+process_tree() { # $1 pid
+  local pid
+  for pid in "$1" $(pgrep -P "$1" || true); do [ -d "/proc/$pid" ] && echo "$pid"; done
+}
+
 # CPU seconds (user+system) used so far by a process and its children that are alive.
 cpu_seconds() {
   local total=0 pid
-  for pid in "$1" $(pgrep -P "$1" || true); do
-    [ -r "/proc/$pid/stat" ] || continue
-    total=$(awk -v t="$total" '{ printf "%.2f", t + ($14 + $15) / 100 }' "/proc/$pid/stat")
+  for pid in $(process_tree "$1"); do
+    total=$(awk -v t="$total" '{ printf "%.2f", t + ($14 + $15) / 100 }' "/proc/$pid/stat" 2>/dev/null || echo "$total")
   done
   echo "$total"
+}
+
+# A kB field of a /proc/<pid>/ file summed over a process and its children, in MiB.
+tree_mib() { # $1 pid, $2 file under /proc/<pid>/, $3 field name
+  local total=0 pid
+  for pid in $(process_tree "$1"); do
+    total=$(awk -v t="$total" -v f="$3:" '$1 == f { t += $2 } END { print t }' "/proc/$pid/$2" 2>/dev/null || echo "$total")
+  done
+  awk -v t="$total" 'BEGIN { printf "%.0f", t / 1024 }'
 }
 
 # CPU use in percent of one core between two cpu_seconds readings over a number of seconds.
@@ -27,14 +55,7 @@ machine_line() {
 
 # Resident memory in MiB of a process and its children (VmRSS summed: pages shared between them count once per
 # process, so for Kamailio's children see pss_mib).
-rss_mib() {
-  local total=0 pid
-  for pid in "$1" $(pgrep -P "$1" || true); do
-    [ -r "/proc/$pid/status" ] || continue
-    total=$(awk -v t="$total" '/^VmRSS:/ { t += $2 } END { print t }' "/proc/$pid/status")
-  done
-  awk -v t="$total" 'BEGIN { printf "%.0f", t / 1024 }'
-}
+rss_mib() { tree_mib "$1" status VmRSS; }
 
 # Datagrams the kernel dropped so far on the UDP sockets bound to the given local ports (the "d" of ss's skmem:
 # receive buffer full). Every SIP hop of a benchmark is listed, so a step's drops show where the buffers overflowed.
@@ -103,6 +124,16 @@ step_search() { # $1 target name
   echo "$best" > "$OUT/$name.best"
 }
 
+# The highest passing rate a step search recorded for a target (0 when none passed).
+best_rate() { # $1 target
+  cat "$OUT/$1.best" 2>/dev/null || echo 0
+}
+
+# Ours over the reference, two decimals ("n/a" without a reference).
+rate_ratio() { # $1 ours, $2 reference
+  awk -v o="$1" -v k="$2" 'BEGIN { if (k > 0) printf "%.2f", o / k; else print "n/a" }'
+}
+
 # Writes $OUT/results.json (every step as an object, plus the summary lines) and $OUT/steps.md (the steps as a
 # Markdown table) from $OUT/steps.tsv and $OUT/summary.txt.
 write_results() { # $1 benchmark name, $2 command line
@@ -120,11 +151,4 @@ write_results() { # $1 benchmark name, $2 command line
 
 # Proportional set size in MiB of a process and its children (shared pages split between the processes that map
 # them, so Kamailio's shared memory is not counted once per child).
-pss_mib() {
-  local total=0 pid
-  for pid in "$1" $(pgrep -P "$1" || true); do
-    [ -r "/proc/$pid/smaps_rollup" ] || continue
-    total=$(awk -v t="$total" '/^Pss:/ { t += $2 } END { print t }' "/proc/$pid/smaps_rollup")
-  done
-  awk -v t="$total" 'BEGIN { printf "%.0f", t / 1024 }'
-}
+pss_mib() { tree_mib "$1" smaps_rollup Pss; }

@@ -2,7 +2,7 @@
 # API, a router and an edge proxy, each a process of its own on loopback, as the AppHost runs them but without the
 # dashboard and with logging at Warning. Every process started is added to the caller's `started` array (stopped
 # by PID on exit) and logs to $OUT/<name>.log.
-# Requires: OUT, started (array); ports below may be overridden from the environment.
+# Requires: OUT and `started` (see stop_started_on_exit); ports below may be overridden from the environment.
 
 REDIS_PORT=${REDIS_PORT:-6391}
 API_PORT=${API_PORT:-5391}
@@ -77,6 +77,35 @@ start_edge() { # $1 SIP port, $2 router's SIP port
   start_service edge VoipPlatform.Proxy Sip__Port="$1" Proxy__Routers__0="127.0.0.1:$2" ASPNETCORE_URLS=http://127.0.0.1:0 \
     ${EDGE_ENV:-}
   EDGE_PID=$LAST_PID
+}
+
+# Our whole path: Redis, the API with the users of $1 seeded, a router on SIP port $3 (ROUTER_ENV adds settings)
+# and an edge on SIP port $2 in front of it; fails unless router and edge are up.
+start_platform() { # $1 file of user names, $2 edge SIP port, $3 router SIP port
+  start_redis; start_api
+  seed_users "$1"
+  start_router "$3"
+  start_edge "$2" "$3"
+  sleep 5
+  require_running router "$ROUTER_PID"; require_running edge "$EDGE_PID"
+}
+
+stop_platform() {
+  kill "$EDGE_PID" "$ROUTER_PID" "$API_PID" "$REDIS_PID"
+  wait "$EDGE_PID" "$ROUTER_PID" "$API_PID" "$REDIS_PID" 2>/dev/null || true
+}
+
+# The reference chain: a Kamailio edge (proxy.cfg) on port $1 in front of a Kamailio registrar core (registrar.cfg)
+# on port $2; PIDs in KAMAILIO_EDGE_PID and KAMAILIO_CORE_PID.
+start_kamailio_chain() { # $1 edge port, $2 core port
+  start_kamailio kamailio-core registrar.cfg "127.0.0.1:$2" -; KAMAILIO_CORE_PID=$LAST_PID
+  start_kamailio kamailio-edge proxy.cfg "127.0.0.1:$1" "127.0.0.1:$2"; KAMAILIO_EDGE_PID=$LAST_PID
+  sleep 3
+  require_running kamailio-core "$KAMAILIO_CORE_PID"; require_running kamailio-edge "$KAMAILIO_EDGE_PID"
+}
+
+stop_kamailio_chain() {
+  kill "$KAMAILIO_EDGE_PID" "$KAMAILIO_CORE_PID"; wait "$KAMAILIO_EDGE_PID" "$KAMAILIO_CORE_PID" 2>/dev/null || true
 }
 
 # Starts Kamailio with a config of bench/kamailio, @LISTEN@ / @NEXT_HOP@ / @CHILDREN@ replaced; PID in LAST_PID.
