@@ -30,7 +30,8 @@ public static class AppLayerApplication
         builder.AddServiceDefaults();
         // Connection string "redis" comes from the AppHost (container or local redis-server alike);
         // the integration also adds a Redis health check to /health.
-        builder.AddRedisClient("redis");
+        // Commands are traced only when traces are exported (see ServiceDefaults).
+        builder.AddRedisClient("redis", settings => settings.DisableTracing |= !builder.ExportsTelemetry());
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -11,7 +11,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 // Registrations live in Redis ("redis" connection string from the AppHost): every replica sees them. Its I/O runs
 // on the thread pool rather than the client's own ten threads, which spun for a sixth of the router's CPU.
-builder.AddRedisClient("redis", configureOptions: redis => redis.SocketManager = StackExchange.Redis.SocketManager.ThreadPool);
+// Commands are traced only when traces are exported (the instrumentation otherwise drained a profiling session per command).
+builder.AddRedisClient("redis", settings => settings.DisableTracing |= !builder.ExportsTelemetry(),
+    redis => redis.SocketManager = StackExchange.Redis.SocketManager.ThreadPool);
 builder.Services.AddOptions<RouterOptions>()
     .Bind(builder.Configuration.GetSection(RouterOptions.SectionName))
     .Validate(o => o.MinExpiresSeconds > 0 && o.MaxExpiresSeconds >= o.MinExpiresSeconds, "Router: MinExpiresSeconds must be positive and at most MaxExpiresSeconds.")

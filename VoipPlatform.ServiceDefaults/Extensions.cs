@@ -44,35 +44,37 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
-        builder.Services.AddOpenTelemetry()
+        OpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(SipTelemetry.SourceName))
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddSource(SipTelemetry.SourceName)
-                .AddAspNetCoreInstrumentation(options =>
-                    // Health probes would drown the call traces in the dashboard.
-                    options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
-
-        builder.AddOpenTelemetryExporters();
-        return builder;
-    }
-
-    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
-    {
-        // Aspire sets OTEL_EXPORTER_OTLP_ENDPOINT when the dashboard runs; without it nothing is exported.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                .AddMeter(SipTelemetry.SourceName));
+        // Aspire sets the OTLP endpoint when the dashboard (or a collector) receives telemetry. Without it nothing
+        // leaves the process, so no spans are built either: a listening tracer made every SIP request and HTTP call
+        // build a span nobody read.
+        if (builder.ExportsTelemetry())
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            telemetry.WithTracing(tracing => tracing
+                    .AddSource(builder.Environment.ApplicationName)
+                    .AddSource(SipTelemetry.SourceName)
+                    .AddAspNetCoreInstrumentation(options =>
+                        // Health probes would drown the call traces in the dashboard.
+                        options.Filter = context =>
+                            !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter();
         }
         return builder;
     }
+
+    /// <summary>
+    /// True when telemetry leaves the process (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). Services use it to skip
+    /// tracing that nobody would receive.
+    /// </summary>
+    public static bool ExportsTelemetry(this IHostApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

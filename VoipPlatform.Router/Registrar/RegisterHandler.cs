@@ -42,7 +42,7 @@ public sealed class RegisterHandler(RequestAuthenticator authenticator, Business
         {
             // "*" removes every binding, and only with Expires: 0 (RFC 3261 section 10.3 step 6).
             if (headerExpires != 0) return RoutingDecision.Reject(SipStatus.BadRequest, "Wildcard Contact needs Expires: 0");
-            await store.ApplyAsync(user, domain, [], [], removeAll: true);
+            await store.ApplyAsync(user, domain, [], [], removeAll: true, _options.MaxContactsPerUser);
             return Registered(request, []);
         }
         if (contacts.Contains("*")) return RoutingDecision.Reject(SipStatus.BadRequest, "Wildcard Contact mixed with others");
@@ -71,14 +71,13 @@ public sealed class RegisterHandler(RequestAuthenticator authenticator, Business
             upserts.Add(new Binding(contact.Uri, path, now + expires, request.CallId, request.CSeq));
         }
 
-        IReadOnlyList<Binding> before = await store.GetAsync(user, domain);
-        if (contacts.Length == 0) return Registered(request, before); // a query (RFC 3261 section 10.2.3)
+        if (contacts.Length == 0) return Registered(request, await store.GetAsync(user, domain)); // a query (RFC 3261 section 10.2.3)
 
-        int after = before.Select(b => b.Contact).Union(upserts.Select(b => b.Contact)).Except(removals).Count();
-        if (after > _options.MaxContactsPerUser) return RoutingDecision.Reject(SipStatus.Forbidden, "Too many contacts");
-
-        IReadOnlyList<Binding> current = await store.ApplyAsync(user, domain, upserts, removals, removeAll: false);
-        logger.LogInformation("{User}@{Domain} has {Count} binding(s)", user, domain, current.Count);
+        if (await store.ApplyAsync(user, domain, upserts, removals, removeAll: false, _options.MaxContactsPerUser) is not { } current)
+        {
+            return RoutingDecision.Reject(SipStatus.Forbidden, "Too many contacts");
+        }
+        logger.LogDebug("{User}@{Domain} has {Count} binding(s)", user, domain, current.Count);
         return Registered(request, current);
     }
 

@@ -12,6 +12,54 @@ public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// One REGISTER in one round trip, atomically: the contact limit is checked against the live bindings and the
+    /// change applied in the same step, so two replicas registering contacts of one user at once can neither undo
+    /// each other nor together pass the limit. Lapsed bindings are dropped on the way.
+    /// KEYS[1] the address of record; ARGV: now, removeAll (0/1), max contacts, TTL seconds, removal count n,
+    /// n Contact URIs to remove, then Contact URI / binding JSON pairs to write.
+    /// Returns -1 when the limit would be passed (nothing written), else the live field/value pairs.
+    /// </summary>
+    private const string ApplyScript = """
+        local key = KEYS[1]
+        local now = tonumber(ARGV[1])
+        local removeAll = ARGV[2] == '1'
+        local maxContacts = tonumber(ARGV[3])
+        local ttl = tonumber(ARGV[4])
+        local removalCount = tonumber(ARGV[5])
+        local live, drop = {}, {}
+        if not removeAll then
+          local entries = redis.call('HGETALL', key)
+          for i = 1, #entries, 2 do
+            if cjson.decode(entries[i + 1]).expiresAt > now then live[entries[i]] = entries[i + 1]
+            else drop[#drop + 1] = entries[i] end
+          end
+        end
+        for i = 6, 5 + removalCount do
+          if live[ARGV[i]] then live[ARGV[i]] = nil; drop[#drop + 1] = ARGV[i] end
+        end
+        local writes = {}
+        for i = 6 + removalCount, #ARGV, 2 do
+          live[ARGV[i]] = ARGV[i + 1]
+          writes[#writes + 1] = ARGV[i]; writes[#writes + 1] = ARGV[i + 1]
+        end
+        local result, count = {}, 0
+        for contact, binding in pairs(live) do
+          count = count + 1
+          result[#result + 1] = contact; result[#result + 1] = binding
+        end
+        if count > maxContacts then return -1 end
+        if removeAll then redis.call('DEL', key) end
+        if #drop > 0 then redis.call('HDEL', key, unpack(drop)) end
+        if #writes > 0 then
+          redis.call('HSET', key, unpack(writes))
+          -- The key lives as long as its longest binding: a TTL on a new key, lengthened on an old one.
+          redis.call('EXPIRE', key, ttl, 'NX')
+          redis.call('EXPIRE', key, ttl, 'GT')
+        end
+        return result
+        """;
+
     private static RedisKey Key(string user, string domain) => $"vp:reg:{domain.ToLowerInvariant()}:{user}";
 
     /// <summary>The live bindings of user@domain.</summary>
@@ -26,39 +74,36 @@ public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider
     }
 
     /// <summary>
-    /// Applies one REGISTER atomically: <paramref name="upserts"/> written, <paramref name="removals"/> (Contact URIs)
-    /// deleted, or everything with <paramref name="removeAll"/>. Written field by field, without reading first, so two
-    /// replicas handling REGISTERs of the same user at once cannot undo each other. Returns the live bindings.
+    /// Applies one REGISTER atomically, in one round trip: <paramref name="upserts"/> written, <paramref name="removals"/>
+    /// (Contact URIs) deleted, or everything first with <paramref name="removeAll"/>. Written field by field, so two
+    /// replicas handling REGISTERs of the same user at once cannot undo each other.
     /// </summary>
-    public async Task<IReadOnlyList<Binding>> ApplyAsync(string user, string domain, IReadOnlyList<Binding> upserts, IReadOnlyList<string> removals, bool removeAll)
+    /// <returns>The live bindings, or null (and nothing changed) when more than <paramref name="maxContacts"/> would be left.</returns>
+    public async Task<IReadOnlyList<Binding>?> ApplyAsync(string user, string domain, IReadOnlyList<Binding> upserts, IReadOnlyList<string> removals,
+        bool removeAll, int maxContacts)
     {
-        IDatabase db = redis.GetDatabase();
-        RedisKey key = Key(user, domain);
         long now = time.GetUtcNow().ToUnixTimeSeconds();
-
-        ITransaction transaction = db.CreateTransaction();
-        if (removeAll) _ = transaction.KeyDeleteAsync(key);
-        if (removals.Count > 0) _ = transaction.HashDeleteAsync(key, removals.Select(r => (RedisValue)r).ToArray());
-        if (upserts.Count > 0)
+        long ttl = upserts.Count > 0 ? upserts.Max(b => b.ExpiresAt) - now + 1 : 0;
+        var arguments = new RedisValue[5 + removals.Count + 2 * upserts.Count];
+        arguments[0] = now;
+        arguments[1] = removeAll ? 1 : 0;
+        arguments[2] = maxContacts;
+        arguments[3] = ttl;
+        arguments[4] = removals.Count;
+        int next = 5;
+        foreach (string removal in removals) arguments[next++] = removal;
+        foreach (Binding binding in upserts)
         {
-            _ = transaction.HashSetAsync(key, upserts.Select(b => new HashEntry(b.Contact, JsonSerializer.Serialize(b, Json))).ToArray());
-            // The key lives as long as its longest binding: set a TTL on a new key, lengthen it on an old one.
-            var ttl = TimeSpan.FromSeconds(upserts.Max(b => b.ExpiresAt) - now + 1);
-            _ = transaction.KeyExpireAsync(key, ttl, ExpireWhen.HasNoExpiry);
-            _ = transaction.KeyExpireAsync(key, ttl, ExpireWhen.GreaterThanCurrentExpiry);
+            arguments[next++] = binding.Contact;
+            arguments[next++] = JsonSerializer.Serialize(binding, Json);
         }
-        await transaction.ExecuteAsync();
 
-        HashEntry[] entries = await db.HashGetAllAsync(key);
-        var live = new List<Binding>();
-        var lapsed = new List<RedisValue>();
-        foreach (HashEntry entry in entries)
-        {
-            Binding binding = JsonSerializer.Deserialize<Binding>(entry.Value.ToString(), Json)!;
-            if (binding.ExpiresAt > now) live.Add(binding);
-            else lapsed.Add(entry.Name);
-        }
-        if (lapsed.Count > 0) await db.HashDeleteAsync(key, lapsed.ToArray());
-        return live.OrderBy(b => b.Contact, StringComparer.Ordinal).ToArray();
+        RedisResult result = await redis.GetDatabase().ScriptEvaluateAsync(ApplyScript, [Key(user, domain)], arguments);
+        if (result.Resp2Type == ResultType.Integer) return null;
+        var live = (RedisResult[])result!;
+        var bindings = new Binding[live.Length / 2];
+        for (int i = 0; i < bindings.Length; i++) bindings[i] = JsonSerializer.Deserialize<Binding>((string)live[2 * i + 1]!, Json)!;
+        Array.Sort(bindings, (a, b) => string.CompareOrdinal(a.Contact, b.Contact));
+        return bindings;
     }
 }
