@@ -35,6 +35,8 @@ internal sealed partial class ProxyWorker
     private readonly DrainSwitch _drain;
     private readonly DialogTable _dialogs;
     private readonly FlowTokens _flowTokens;
+    private readonly WorkerTimers _timers;
+    private readonly Action<Transaction, TransactionTimer, ITimer> _onTimerDue;
 
     public ProxyWorker(ISipTransport transport, ISipRequestRouter router, ProxyIdentity self, SipProxyOptions options, TimeProvider time, ILogger logger,
         DrainSwitch drain, FlowTokens flowTokens)
@@ -53,6 +55,8 @@ internal sealed partial class ProxyWorker
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of blocking the receive loop
         });
+        _timers = new WorkerTimers(time, () => TryPost(WorkItem.TimersDue()));
+        _onTimerDue = OnTimerDue;
         _serverLookup = _servers.GetAlternateLookup<ReadOnlySpan<char>>();
         _clientLookup = _clients.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -111,6 +115,7 @@ internal sealed partial class ProxyWorker
         }
         foreach (ServerTransaction server in _servers.Values.ToArray()) server.Terminate();
         foreach (ClientTransaction client in _clients.Values.ToArray()) client.Terminate();
+        _timers.Dispose();
     }
 
     private void Process(in WorkItem item)
@@ -135,9 +140,9 @@ internal sealed partial class ProxyWorker
             {
                 OnFlowFailed(item.Source!, item.FailedProtocol);
             }
-            else if (item.Transaction is { } transaction && ReferenceEquals(transaction.Timer(item.Timer), item.FiredTimer))
+            else if (item.AreTimersDue)
             {
-                OnTimer(transaction, item.Timer);
+                _timers.FireDue(_onTimerDue);
             }
         }
         catch (Exception ex)
@@ -177,26 +182,21 @@ internal sealed partial class ProxyWorker
 
     // ---- timers -------------------------------------------------------------------------------------------
 
-    private void Schedule(Transaction transaction, TransactionTimer which, TimeSpan due)
-    {
-        var ticket = new TimerTicket(this, transaction, which);
-        ITimer timer = _time.CreateTimer(static state => ((TimerTicket)state!).Fire(), ticket, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        ticket.Timer = timer;
-        transaction.SetTimer(which, timer);
-        timer.Change(due, Timeout.InfiniteTimeSpan);
-    }
+    private void Schedule(Transaction transaction, TransactionTimer which, TimeSpan due) =>
+        transaction.SetTimer(which, _timers.Start(transaction, which, due));
 
-    private sealed class TimerTicket(ProxyWorker worker, Transaction transaction, TransactionTimer which)
+    /// <summary>A timer came due: acted on unless the transaction has replaced or stopped it since.</summary>
+    private void OnTimerDue(Transaction transaction, TransactionTimer which, ITimer timer)
     {
-        public ITimer? Timer { get; set; }
-
-        public void Fire()
+        if (!ReferenceEquals(transaction.Timer(which), timer)) return;
+        try
         {
-            if (Timer is { } timer && !worker.TryPost(WorkItem.TimerFired(transaction, which, timer)))
-            {
-                // Queue full: try again shortly rather than lose a timeout (which would leak the transaction).
-                timer.Change(TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan);
-            }
+            OnTimer(transaction, which);
+        }
+        catch (Exception ex)
+        {
+            // One failing timer must not keep the others that came due with it from firing.
+            _logger.LogError(ex, "Unhandled error in a transaction timer");
         }
     }
 

@@ -4,37 +4,34 @@ using VoipPlatform.Sip.Transactions;
 
 namespace VoipPlatform.Sip.Proxying;
 
-/// <summary>One unit of work for a worker: a received message, a transaction timer that fired, or a routing decision that arrived.</summary>
+/// <summary>One unit of work for a worker: a received message, transaction timers that came due, or a routing decision that arrived.</summary>
 internal readonly struct WorkItem
 {
-    private WorkItem(SipMessage? message, IPEndPoint? source, Transaction? transaction, TransactionTimer timer, ITimer? firedTimer,
-        RoutingDecision decision = default, bool isRewrittenResponse = false, byte[]? body = null)
+    private WorkItem(SipMessage? message, IPEndPoint? source, Transaction? transaction, RoutingDecision decision = default,
+        bool isRewrittenResponse = false, byte[]? body = null)
     {
         IsRewrittenResponse = isRewrittenResponse;
         Body = body;
         Message = message;
         Source = source;
         Transaction = transaction;
-        Timer = timer;
-        FiredTimer = firedTimer;
         Decision = decision;
     }
 
     public SipMessage? Message { get; }
     public IPEndPoint? Source { get; }
     public Transaction? Transaction { get; }
-    public TransactionTimer Timer { get; }
 
-    /// <summary>The timer instance that fired: a timer replaced since then is stale and ignored.</summary>
-    public ITimer? FiredTimer { get; }
-
-    /// <summary>The routing decision for <see cref="Transaction"/>, when this item delivers one (no timer then).</summary>
+    /// <summary>The routing decision for <see cref="Transaction"/>, when this item delivers one.</summary>
     public RoutingDecision Decision { get; }
 
     /// <summary>True when this item delivers an asynchronous routing decision.</summary>
-    public bool IsDecision => Transaction is not null && FiredTimer is null;
+    public bool IsDecision => Transaction is not null && Message is null;
 
-    public static WorkItem Received(SipMessage message, IPEndPoint source) => new(message, source, null, default, null);
+    /// <summary>True when this item asks the worker to fire its transaction timers that are due.</summary>
+    public bool AreTimersDue { get; private init; }
+
+    public static WorkItem Received(SipMessage message, IPEndPoint source) => new(message, source, null);
 
     /// <summary>True when this item brings back a response whose body rewrite completed (<see cref="Body"/>, null: unchanged).</summary>
     public bool IsRewrittenResponse { get; }
@@ -43,16 +40,15 @@ internal readonly struct WorkItem
     public byte[]? Body { get; }
 
     public static WorkItem Rewritten(ClientTransaction client, SipMessage response, byte[]? body) =>
-        new(response, null, client, default, null, default, isRewrittenResponse: true, body);
+        new(response, null, client, default, isRewrittenResponse: true, body);
 
-    public static WorkItem TimerFired(Transaction transaction, TransactionTimer timer, ITimer firedTimer) =>
-        new(null, null, transaction, timer, firedTimer);
+    public static WorkItem TimersDue() => new(null, null, null) { AreTimersDue = true };
 
     /// <summary>An item that carries nothing: it makes an idle worker refresh what it reports (see draining).</summary>
     public static WorkItem Tick() => default;
 
     public static WorkItem Decided(ServerTransaction server, RoutingDecision decision) =>
-        new(null, null, server, default, null, decision);
+        new(null, null, server, decision);
 
     /// <summary>True when this item reports that a stream to <see cref="Source"/> could not be set up (connect or TLS handshake).</summary>
     public bool IsFlowFailure { get; private init; }
@@ -61,5 +57,5 @@ internal readonly struct WorkItem
     public Transport.SipProtocol FailedProtocol { get; private init; }
 
     public static WorkItem FlowFailed(IPEndPoint peer, Transport.SipProtocol protocol) =>
-        new(null, peer, null, default, null) { IsFlowFailure = true, FailedProtocol = protocol };
+        new(null, peer, null) { IsFlowFailure = true, FailedProtocol = protocol };
 }
