@@ -12,10 +12,11 @@ namespace VoipPlatform.Router.Requests;
 /// </summary>
 internal sealed class RequestFacts
 {
-    private readonly List<KeyValuePair<string, string>> _headers = [];
+    private readonly List<KeyValuePair<string, string>> _headers;
 
     private RequestFacts(SipMessage request, RoutingContext context)
     {
+        _headers = new List<KeyValuePair<string, string>>(request.Headers.Length);
         Method = Text(request[request.MethodToken]);
         RequestUri = Text(request[request.RequestUri]);
         CallId = Text(request.CallId);
