@@ -215,6 +215,7 @@ internal sealed partial class ProxyWorker
         client.State = TransactionState.Completed;
         client.StopTimer(TransactionTimer.Retransmit);
         client.StopTimer(TransactionTimer.Timeout);
+        client.DropLastSent(); // timer K only absorbs response retransmissions: the request is never sent again
         SipTracing.End(ref client.Span, status);
         Schedule(client, TransactionTimer.Linger, Timers.T4); // timer K
         if (status >= 300)
@@ -311,6 +312,10 @@ internal sealed partial class ProxyWorker
             // INVITE 2xx: Accepted absorbs INVITE retransmissions (RFC 6026, timer L); non-INVITE: timer J.
             server.State = server.IsInvite ? TransactionState.Accepted : TransactionState.Completed;
             Schedule(server, TransactionTimer.Linger, Timers.Timeout64T1);
+            if (!server.IsInvite && server.Branches.TrueForAll(b => b.State is not (TransactionState.Trying or TransactionState.Proceeding)))
+            {
+                server.ReleaseRequest();
+            }
         }
     }
 

@@ -11,7 +11,7 @@ internal sealed class ServerTransaction : Transaction
     public ServerTransaction(string key, SipMessage request, IPEndPoint source, IPEndPoint responseTarget)
         : base(key, request.Method == SipMethod.Invite, responseTarget)
     {
-        Request = request.Retain();
+        _request = request.Retain();
         Source = source;
         Reliable = Transport.SipProtocols.FromViaToken(request.TopVia.Transport) != Transport.SipProtocol.Udp;
     }
@@ -19,8 +19,24 @@ internal sealed class ServerTransaction : Transaction
     /// <summary>The request came over a stream: responses go back on its flow and are not retransmitted (timer G).</summary>
     public bool Reliable { get; }
 
-    /// <summary>The request as received (kept for building responses and forwarding it again on fail-over).</summary>
-    public SipMessage Request { get; }
+    private SipMessage? _request;
+
+    /// <summary>
+    /// The request as received (kept for building responses and forwarding it again on fail-over), until
+    /// <see cref="ReleaseRequest"/>.
+    /// </summary>
+    public SipMessage Request => _request ?? throw new InvalidOperationException("The request was released when the transaction completed.");
+
+    /// <summary>
+    /// Gives the request's buffer back once nothing can need it: a completed non-INVITE transaction only absorbs
+    /// retransmissions for 32 s (timer J), by its key and its last response. Held that long, the request buffers of
+    /// every transaction outgrew the buffer pool and filled the heap under registration load.
+    /// </summary>
+    public void ReleaseRequest()
+    {
+        _request?.Release();
+        _request = null;
+    }
 
     /// <summary>Where the request came from (written as received/rport into every forwarded copy).</summary>
     public IPEndPoint Source { get; }
@@ -104,6 +120,6 @@ internal sealed class ServerTransaction : Transaction
         base.Terminate();
         BestResponse?.Dispose();
         BestResponse = null;
-        Request.Release();
+        ReleaseRequest();
     }
 }

@@ -38,6 +38,13 @@ internal abstract class Transaction
         LastSent = message;
     }
 
+    /// <summary>Gives back the message once nothing will resend it (a completed non-INVITE client transaction).</summary>
+    public void DropLastSent()
+    {
+        LastSent?.Dispose();
+        LastSent = null;
+    }
+
     public ITimer? Timer(TransactionTimer which) => _timers[(int)which];
 
     public void SetTimer(TransactionTimer which, ITimer? timer)
@@ -54,8 +61,7 @@ internal abstract class Transaction
         if (State == TransactionState.Terminated) return;
         State = TransactionState.Terminated;
         for (int i = 0; i < _timers.Length; i++) SetTimer((TransactionTimer)i, null);
-        LastSent?.Dispose();
-        LastSent = null;
+        DropLastSent();
         Span?.Dispose();
         Span = null;
         SipMetrics.ActiveTransactions.Add(-1);
