@@ -21,14 +21,17 @@ public sealed class AnswerCache<TKey, TValue> where TKey : notnull
     private readonly record struct Entry(TValue Value, long ExpiresAt);
 
     private readonly DirectoryCache _directory;
+    private readonly KeyValuePair<string, object?> _metricTag;
     private readonly IEqualityComparer<TKey>? _comparer;
     private readonly TimeProvider _time;
     private readonly long _maxAgeTicks;
     private readonly int _maxEntries;
     private volatile Table _table;
 
-    internal AnswerCache(DirectoryCache directory, TimeSpan maxAge, int maxEntries, TimeProvider time, IEqualityComparer<TKey>? comparer = null)
+    internal AnswerCache(string name, DirectoryCache directory, TimeSpan maxAge, int maxEntries, TimeProvider time,
+        IEqualityComparer<TKey>? comparer = null)
     {
+        _metricTag = new KeyValuePair<string, object?>("cache", name);
         _directory = directory;
         _comparer = comparer;
         _time = time;
@@ -51,11 +54,13 @@ public sealed class AnswerCache<TKey, TValue> where TKey : notnull
         {
             if (_time.GetTimestamp() < entry.ExpiresAt)
             {
+                CacheMetrics.Hits.Add(1, _metricTag);
                 value = entry.Value;
                 return true;
             }
             if (table.Entries.TryRemove(new KeyValuePair<TKey, Entry>(key, entry))) Interlocked.Decrement(ref table.Count);
         }
+        CacheMetrics.Misses.Add(1, _metricTag);
         value = default!;
         return false;
     }

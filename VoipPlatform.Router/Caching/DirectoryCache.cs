@@ -42,9 +42,9 @@ public sealed class DirectoryCache : IHostedService, IDisposable
         _redis = redis;
         _logger = logger;
         RouterOptions o = options.Value;
-        Plans = new AnswerCache<CallRouteRequest, RoutePlan>(this, o.DecisionCacheTime, o.DecisionCacheEntries, time, RouteFactsComparer.Instance);
-        Credentials = new AnswerCache<(string User, string Domain), UserCredentials?>(this, o.DirectoryCacheTime, o.DecisionCacheEntries, time);
-        ServedDomains = new AnswerCache<string, bool>(this, o.DirectoryCacheTime, o.DecisionCacheEntries, time, StringComparer.Ordinal);
+        Plans = new AnswerCache<CallRouteRequest, RoutePlan>("plans", this, o.DecisionCacheTime, o.DecisionCacheEntries, time, RouteFactsComparer.Instance);
+        Credentials = new AnswerCache<(string User, string Domain), UserCredentials?>("credentials", this, o.DirectoryCacheTime, o.DecisionCacheEntries, time);
+        ServedDomains = new AnswerCache<string, bool>("domains", this, o.DirectoryCacheTime, o.DecisionCacheEntries, time, StringComparer.Ordinal);
     }
 
     /// <summary>Routing plans by the call's facts (all but the Call-ID).</summary>
@@ -115,6 +115,7 @@ public sealed class DirectoryCache : IHostedService, IDisposable
             Credentials.Reset(generation);
             ServedDomains.Reset(generation);
         }
+        CacheMetrics.Flushes.Add(1);
         _logger.LogDebug("Directory cache flushed: {Reason}", reason);
     }
 

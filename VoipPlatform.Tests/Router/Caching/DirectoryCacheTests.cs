@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
@@ -54,6 +55,20 @@ public sealed class DirectoryCacheTests(AppLayerFixture fixture)
         string domain = await fixture.CreateDomainAsync();
         await fixture.CreateUserAsync(domain, "1001");
         await using var router = await StartRouterAsync();
+        var counted = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name.StartsWith("router.cache.", StringComparison.Ordinal)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "cache" && (string?)tag.Value == "plans") lock (counted) counted[instrument.Name] = counted.GetValueOrDefault(instrument.Name) + value;
+            }
+        });
+        listener.Start();
 
         var first = await router.Api.RouteAsync(Call("1001", domain));
         int asked = router.ApiRequests;
@@ -66,6 +81,11 @@ public sealed class DirectoryCacheTests(AppLayerFixture fixture)
         Assert.Equal(2, first.Steps.Count);
         Assert.Same(first, second);
         Assert.Same(first, third); // the API would now say do-not-disturb: this came from the cache
+        lock (counted)
+        {
+            Assert.Equal(2, counted.GetValueOrDefault("router.cache.hits"));
+            Assert.Equal(1, counted.GetValueOrDefault("router.cache.misses"));
+        }
     }
 
     [Fact]
