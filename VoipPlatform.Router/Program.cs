@@ -18,6 +18,8 @@ builder.Services.AddOptions<RouterOptions>()
     .Bind(builder.Configuration.GetSection(RouterOptions.SectionName))
     .Validate(o => o.MinExpiresSeconds > 0 && o.MaxExpiresSeconds >= o.MinExpiresSeconds, "Router: MinExpiresSeconds must be positive and at most MaxExpiresSeconds.")
     .Validate(o => o.TrustedSources.All(n => System.Net.IPNetwork.TryParse(n, out _)), "Router:TrustedSources must be CIDR networks.")
+    .Validate(o => o.DecisionCacheTime >= TimeSpan.Zero && o.DirectoryCacheTime >= TimeSpan.Zero, "Router: DecisionCacheTime and DirectoryCacheTime may not be negative.")
+    .Validate(o => o.DecisionCacheEntries > 0, "Router:DecisionCacheEntries must be positive.")
     .ValidateOnStart();
 builder.Services.AddOptions<DigestOptions>().Bind(builder.Configuration.GetSection(DigestOptions.SectionName));
 builder.Services.AddSingleton<DigestAuthenticator>();

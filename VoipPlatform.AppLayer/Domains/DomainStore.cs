@@ -33,7 +33,7 @@ public sealed class DomainStore(IConnectionMultiplexer redis)
         _ = transaction.HashSetAsync(key, ToHash(domain));
         _ = transaction.SetAddAsync(RedisKeys.Domains, domain.Name);
         // A single condition: when it fails the domain exists, there is nothing to retry.
-        return await transaction.ExecuteAsync() ? WriteOutcome.Ok : WriteOutcome.Conflict($"Domain {domain.Name} already exists.");
+        return await DirectoryEpoch.CommitAsync(transaction) ? WriteOutcome.Ok : WriteOutcome.Conflict($"Domain {domain.Name} already exists.");
     }
 
     /// <summary>Sets or clears the description of an existing domain.</summary>
@@ -45,7 +45,7 @@ public sealed class DomainStore(IConnectionMultiplexer redis)
         _ = description is null
             ? transaction.HashDeleteAsync(key, DomainFields.Description)
             : transaction.HashSetAsync(key, DomainFields.Description, description);
-        return await transaction.ExecuteAsync() ? WriteOutcome.Ok : WriteOutcome.DomainNotServed(domain);
+        return await DirectoryEpoch.CommitAsync(transaction) ? WriteOutcome.Ok : WriteOutcome.DomainNotServed(domain);
     }
 
     /// <summary>Deletes a domain that has no users and no numbers left (409 otherwise: no cascade over a whole realm).</summary>

@@ -29,9 +29,18 @@ public sealed class IvrMenuStore(IConnectionMultiplexer redis)
             new(IvrMenuFields.TimeoutSeconds, menu.TimeoutSeconds),
             new(IvrMenuFields.Choices, JsonSerializer.Serialize(menu.Choices)),
         ]);
-        return await transaction.ExecuteAsync() ? WriteOutcome.Ok : WriteOutcome.DomainNotServed(menu.Domain);
+        return await DirectoryEpoch.CommitAsync(transaction) ? WriteOutcome.Ok : WriteOutcome.DomainNotServed(menu.Domain);
     }
 
     /// <returns>False when there was no such menu.</returns>
-    public Task<bool> DeleteAsync(string domain, string menu) => Db.KeyDeleteAsync(RedisKeys.IvrMenu(domain, menu));
+    public Task<bool> DeleteAsync(string domain, string menu)
+    {
+        // A transaction rather than a plain DEL only so that a delete that removes something (and only such a one)
+        // increments the directory epoch with it.
+        var key = RedisKeys.IvrMenu(domain, menu);
+        var transaction = Db.CreateTransaction();
+        transaction.AddCondition(Condition.KeyExists(key));
+        _ = transaction.KeyDeleteAsync(key);
+        return DirectoryEpoch.CommitAsync(transaction);
+    }
 }

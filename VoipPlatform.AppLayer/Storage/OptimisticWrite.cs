@@ -25,9 +25,12 @@ public static class OptimisticWrite
         return WriteOutcome.Conflict("The resource was modified concurrently; retry the request.");
     }
 
-    /// <summary>Executes <paramref name="transaction"/>; <see cref="WriteOutcome.Ok"/> when it committed, null when a condition failed.</summary>
+    /// <summary>
+    /// Executes <paramref name="transaction"/> through <see cref="DirectoryEpoch.CommitAsync"/> (so the routers learn of
+    /// the change); <see cref="WriteOutcome.Ok"/> when it committed, null when a condition failed.
+    /// </summary>
     public static async Task<WriteOutcome?> CommitAsync(ITransaction transaction) =>
-        await transaction.ExecuteAsync() ? WriteOutcome.Ok : null;
+        await DirectoryEpoch.CommitAsync(transaction) ? WriteOutcome.Ok : null;
 
     /// <summary>Condition that a hash field still has the value read (or is still absent when it was absent).</summary>
     public static Condition FieldUnchanged(RedisKey key, string field, RedisValue valueRead) =>

@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using VoipPlatform.Contracts.Directory;
 
 namespace VoipPlatform.AppLayer.Storage;
 
@@ -39,6 +40,15 @@ public static class RedisKeys
 
     /// <summary>Hash: an IVR menu of a domain (<see cref="IvrMenuFields"/>).</summary>
     public static RedisKey IvrMenu(string domain, string menu) => $"vp:ivr:{domain}:{menu}";
+
+    /// <summary>
+    /// Counter incremented in the same <c>MULTI</c>/<c>EXEC</c> as every committed write (<see cref="DirectoryEpoch"/>);
+    /// the name is shared with the router through <see cref="DirectoryChanges"/>.
+    /// </summary>
+    public static readonly RedisKey DirectoryEpoch = DirectoryChanges.EpochKey;
+
+    /// <summary>Channel on which the epoch a committed write produced is published, for the routers' caches.</summary>
+    public static readonly RedisChannel DirectoryChanged = RedisChannel.Literal(DirectoryChanges.Channel);
 
     /// <summary>Member of <see cref="UserReferrers"/> for a number that maps to the user.</summary>
     public static string NumberReferrer(string number) => $"number:{number}";

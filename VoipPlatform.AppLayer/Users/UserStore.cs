@@ -60,7 +60,7 @@ public sealed class UserStore(IConnectionMultiplexer redis)
         // Without this condition an update racing a delete would resurrect a half user (no HA1, not in the domain set).
         transaction.AddCondition(Condition.KeyExists(userKey));
         if (changes.Count > 0) _ = transaction.HashSetAsync(userKey, [.. changes]);
-        return await transaction.ExecuteAsync() ? WriteOutcome.Ok : WriteOutcome.NotFound($"User {user}@{domain} does not exist.");
+        return await DirectoryEpoch.CommitAsync(transaction) ? WriteOutcome.Ok : WriteOutcome.NotFound($"User {user}@{domain} does not exist.");
     }
 
     /// <summary>

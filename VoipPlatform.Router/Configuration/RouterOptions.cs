@@ -47,6 +47,23 @@ public sealed class RouterOptions
     /// <summary>How long the API circuit stays open (every call answered 503 at once) after repeated failures.</summary>
     public TimeSpan ApiBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long the answers of the credentials and domain endpoints are reused.</summary>
-    public TimeSpan DirectoryCacheTime { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long the answers of the credentials and domain endpoints are reused at most; 0 asks the API every time.
+    /// They are dropped at once when the API publishes a directory change (Caching/DirectoryCache.cs), so this is
+    /// only the last bound for a change notice that never arrived while the subscription looked alive.
+    /// </summary>
+    public TimeSpan DirectoryCacheTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a routing plan is reused at most for a new call with the same facts (caller, callee, Request-URI,
+    /// source, authentication, headers of interest); 0 asks the API for every call. Plans are dropped at once when
+    /// the API publishes a directory change, so this is only the last bound (docs/architecture.md, "Decision cache").
+    /// </summary>
+    public TimeSpan DecisionCacheTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Most answers each of the router's caches (plans, credentials, served domains) holds; one that fills up is
+    /// emptied and starts over, so memory stays bounded whatever the callers send.
+    /// </summary>
+    public int DecisionCacheEntries { get; set; } = 100_000;
 }

@@ -1,61 +1,72 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 using VoipPlatform.Contracts.Routing;
 using VoipPlatform.Contracts.Users;
-using VoipPlatform.Router.Configuration;
+using VoipPlatform.Router.Caching;
 
 namespace VoipPlatform.Router.Decisions;
 
 /// <summary>
 /// The router's view of the business-logic API (docs/business-logic-api.md). Every failure to get an answer —
 /// refused connection, timeout, open circuit, 5xx — surfaces as <see cref="BusinessApiUnavailableException"/>, which
-/// callers turn into 503 with Retry-After: the router never hangs on the API.
+/// callers turn into 503 with Retry-After: the router never hangs on the API. Answers are reused through
+/// <see cref="DirectoryCache"/>, which drops them whenever the API's directory changes.
 /// </summary>
-public sealed class BusinessApiClient(HttpClient http, IMemoryCache cache, IOptions<RouterOptions> options)
+public sealed class BusinessApiClient(HttpClient http, DirectoryCache cache)
 {
     /// <summary>Name of the resource (and of the Aspire service-discovery entry) the API runs as.</summary>
     public const string ServiceName = "applayer";
 
-    private readonly RouterOptions _options = options.Value;
+    // Each public method checks its cache before anything else, so a hit allocates nothing but the completed task
+    // (the lambdas below would otherwise allocate their closures on entry).
 
-    /// <summary>Asks the API how to route a call.</summary>
-    public async Task<RoutePlan> RouteAsync(CallRouteRequest call, CancellationToken cancellation = default)
+    /// <summary>How to route a call: the plan the API gave for the same facts (all but the Call-ID), else the API's answer.</summary>
+    public Task<RoutePlan> RouteAsync(CallRouteRequest call, CancellationToken cancellation = default) =>
+        cache.Plans.TryGet(call, out RoutePlan? cached) ? Task.FromResult(cached) : AskRouteAsync(call, cache.Ticket(), cancellation);
+
+    /// <summary>The HA1 credentials of user@domain, or null when the API knows no such user.</summary>
+    public Task<UserCredentials?> GetCredentialsAsync(string user, string domain) =>
+        cache.Credentials.TryGet((user, domain), out UserCredentials? cached)
+            ? Task.FromResult(cached)
+            : AskCredentialsAsync(user, domain, cache.Ticket());
+
+    /// <summary>True when the platform serves <paramref name="domain"/>.</summary>
+    public Task<bool> IsServedDomainAsync(string domain) =>
+        cache.ServedDomains.TryGet(domain, out bool cached) ? Task.FromResult(cached) : AskServedDomainAsync(domain, cache.Ticket());
+
+    // The ticket is taken before the question goes out: an answer that crosses a directory change is not kept.
+
+    private async Task<RoutePlan> AskRouteAsync(CallRouteRequest call, long ticket, CancellationToken cancellation)
     {
         using HttpResponseMessage response = await SendAsync(() => http.PostAsJsonAsync("/v1/calls/route", call, cancellation));
         EnsureAnswered(response);
-        return await response.Content.ReadFromJsonAsync<RoutePlan>(cancellation)
-               ?? throw new BusinessApiUnavailableException("The API answered an empty routing plan.");
+        RoutePlan plan = await response.Content.ReadFromJsonAsync<RoutePlan>(cancellation)
+                         ?? throw new BusinessApiUnavailableException("The API answered an empty routing plan.");
+        cache.Plans.Add(call, plan, ticket);
+        return plan;
     }
 
-    /// <summary>The HA1 credentials of user@domain, or null when the API knows no such user. Cached briefly.</summary>
-    public Task<UserCredentials?> GetCredentialsAsync(string user, string domain) =>
-        Cached($"credentials:{domain}:{user}", async () =>
-        {
-            using HttpResponseMessage response = await SendAsync(() =>
-                http.GetAsync($"/v1/domains/{Uri.EscapeDataString(domain)}/users/{Uri.EscapeDataString(user)}/credentials"));
-            if (response.StatusCode == HttpStatusCode.NotFound) return null;
-            EnsureAnswered(response);
-            return await response.Content.ReadFromJsonAsync<UserCredentials>();
-        });
-
-    /// <summary>True when the platform serves <paramref name="domain"/>. Cached briefly.</summary>
-    public Task<bool> IsServedDomainAsync(string domain) =>
-        Cached($"domain:{domain}", async () =>
-        {
-            using HttpResponseMessage response = await SendAsync(() => http.GetAsync($"/v1/domains/{Uri.EscapeDataString(domain)}"));
-            if (response.StatusCode == HttpStatusCode.NotFound) return false;
-            EnsureAnswered(response);
-            return true;
-        });
-
-    private async Task<T> Cached<T>(string key, Func<Task<T>> load)
+    private async Task<UserCredentials?> AskCredentialsAsync(string user, string domain, long ticket)
     {
-        if (cache.TryGetValue(key, out T? hit)) return hit!;
-        T value = await load();
-        cache.Set(key, value, _options.DirectoryCacheTime);
-        return value;
+        using HttpResponseMessage response = await SendAsync(() =>
+            http.GetAsync($"/v1/domains/{Uri.EscapeDataString(domain)}/users/{Uri.EscapeDataString(user)}/credentials"));
+        UserCredentials? credentials = null;
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            EnsureAnswered(response);
+            credentials = await response.Content.ReadFromJsonAsync<UserCredentials>();
+        }
+        cache.Credentials.Add((user, domain), credentials, ticket);
+        return credentials;
+    }
+
+    private async Task<bool> AskServedDomainAsync(string domain, long ticket)
+    {
+        using HttpResponseMessage response = await SendAsync(() => http.GetAsync($"/v1/domains/{Uri.EscapeDataString(domain)}"));
+        bool served = response.StatusCode != HttpStatusCode.NotFound;
+        if (served) EnsureAnswered(response);
+        cache.ServedDomains.Add(domain, served, ticket);
+        return served;
     }
 
     private static async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using VoipPlatform.Router.Caching;
 using VoipPlatform.Router.Configuration;
 
 namespace VoipPlatform.Router.Decisions;
@@ -14,7 +15,8 @@ internal static class BusinessApiClientRegistration
     public static IServiceCollection AddBusinessApiClient(this IServiceCollection services, IConfiguration configuration)
     {
         RouterOptions options = configuration.GetSection(RouterOptions.SectionName).Get<RouterOptions>() ?? new RouterOptions();
-        services.AddMemoryCache();
+        services.AddSingleton<DirectoryCache>();
+        services.AddHostedService(provider => provider.GetRequiredService<DirectoryCache>());
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers: the one way to drop the standard handler ServiceDefaults adds
         services.AddHttpClient<BusinessApiClient>(http => http.BaseAddress = new Uri($"https+http://{BusinessApiClient.ServiceName}"))
             .RemoveAllResilienceHandlers()

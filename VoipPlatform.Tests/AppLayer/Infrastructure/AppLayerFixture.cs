@@ -35,6 +35,9 @@ public sealed class AppLayerFixture : IAsyncLifetime
 
     public IDatabase Redis => _redis!.GetDatabase();
 
+    /// <summary>The StackExchange.Redis connection string of the API's Redis, for clients of its own (a router's).</summary>
+    public string RedisConnectionString => _redisServer!.ConnectionString;
+
     public StackExchange.Redis.IServer RedisAdmin => _redis!.GetServer(_redisServer!.EndPoint);
 
     public async Task InitializeAsync()

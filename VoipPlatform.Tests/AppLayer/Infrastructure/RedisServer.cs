@@ -19,11 +19,12 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The StackExchange.Redis / Aspire connection string.</summary>
     public string ConnectionString => $"{EndPoint.Address}:{EndPoint.Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="port">A free port when null; the port of a stopped server to play its restart.</param>
+    public static async Task<RedisServer> StartAsync(int? port = null)
     {
-        int port = FreeTcpPort();
-        string[] arguments = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"];
-        return new RedisServer(await LoopbackServerProcess.StartAsync("redis-server", arguments, port, "redis-server"));
+        port ??= FreeTcpPort();
+        string[] arguments = ["--port", port.Value.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"];
+        return new RedisServer(await LoopbackServerProcess.StartAsync("redis-server", arguments, port.Value, "redis-server"));
     }
 
     private static int FreeTcpPort()
