@@ -49,7 +49,7 @@ warm_up() { # $1 target, $2 entry port
 
 run_ours() {
   echo callee > "$OUT/users.txt"
-  ROUTER_ENV="Router__TrustedSources__0=127.0.0.0/8" start_platform "$OUT/users.txt" "$EDGE_PORT" "$ROUTER_PORT"
+  ROUTER_ENV="Router__TrustedSources__0=127.0.0.0/8 ${ROUTER_ENV:-}" start_platform "$OUT/users.txt" "$EDGE_PORT" "$ROUTER_PORT"
   register_contact callee "127.0.0.1:$UAS_PORT" "127.0.0.1:$ROUTER_PORT"
   warm_up ours "$EDGE_PORT"
   UAC=(-sf bench/sipp/uac-call.xml "127.0.0.1:$UAS_PORT" -i 127.0.0.1 -rsa "127.0.0.1:$EDGE_PORT" -s callee -key domain "$BENCH_DOMAIN")
