@@ -67,10 +67,7 @@ public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider
     {
         HashEntry[] entries = await redis.GetDatabase().HashGetAllAsync(Key(user, domain));
         long now = time.GetUtcNow().ToUnixTimeSeconds();
-        return entries.Select(e => JsonSerializer.Deserialize<Binding>(e.Value.ToString(), Json)!)
-            .Where(b => b.ExpiresAt > now)
-            .OrderBy(b => b.Contact, StringComparer.Ordinal)
-            .ToArray();
+        return ByContact(entries.Select(e => Parse(e.Value!)).Where(b => b.ExpiresAt > now));
     }
 
     /// <summary>
@@ -101,9 +98,11 @@ public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider
         RedisResult result = await redis.GetDatabase().ScriptEvaluateAsync(ApplyScript, [Key(user, domain)], arguments);
         if (result.Resp2Type == ResultType.Integer) return null;
         var live = (RedisResult[])result!;
-        var bindings = new Binding[live.Length / 2];
-        for (int i = 0; i < bindings.Length; i++) bindings[i] = JsonSerializer.Deserialize<Binding>((string)live[2 * i + 1]!, Json)!;
-        Array.Sort(bindings, (a, b) => string.CompareOrdinal(a.Contact, b.Contact));
-        return bindings;
+        return ByContact(Enumerable.Range(0, live.Length / 2).Select(i => Parse((string)live[2 * i + 1]!)));
     }
+
+    private static Binding Parse(string json) => JsonSerializer.Deserialize<Binding>(json, Json)!;
+
+    /// <summary>Bindings in a stable order (by Contact URI), as the 200 lists them.</summary>
+    private static Binding[] ByContact(IEnumerable<Binding> bindings) => bindings.OrderBy(b => b.Contact, StringComparer.Ordinal).ToArray();
 }
