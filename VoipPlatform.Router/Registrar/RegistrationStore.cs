@@ -67,7 +67,7 @@ public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider
     {
         HashEntry[] entries = await redis.GetDatabase().HashGetAllAsync(Key(user, domain));
         long now = time.GetUtcNow().ToUnixTimeSeconds();
-        return ByContact(entries.Select(e => Parse(e.Value!)).Where(b => b.ExpiresAt > now));
+        return ByContact(entries.Select(e => Parse(e.Value!)).Where(b => b.ExpiresAt > now).ToArray());
     }
 
     /// <summary>
@@ -98,11 +98,17 @@ public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider
         RedisResult result = await redis.GetDatabase().ScriptEvaluateAsync(ApplyScript, [Key(user, domain)], arguments);
         if (result.Resp2Type == ResultType.Integer) return null;
         var live = (RedisResult[])result!;
-        return ByContact(Enumerable.Range(0, live.Length / 2).Select(i => Parse((string)live[2 * i + 1]!)));
+        var bindings = new Binding[live.Length / 2];
+        for (int i = 0; i < bindings.Length; i++) bindings[i] = Parse((string)live[2 * i + 1]!);
+        return ByContact(bindings);
     }
 
     private static Binding Parse(string json) => JsonSerializer.Deserialize<Binding>(json, Json)!;
 
     /// <summary>Bindings in a stable order (by Contact URI), as the 200 lists them.</summary>
-    private static Binding[] ByContact(IEnumerable<Binding> bindings) => bindings.OrderBy(b => b.Contact, StringComparer.Ordinal).ToArray();
+    private static Binding[] ByContact(Binding[] bindings)
+    {
+        Array.Sort(bindings, static (a, b) => string.CompareOrdinal(a.Contact, b.Contact));
+        return bindings;
+    }
 }
