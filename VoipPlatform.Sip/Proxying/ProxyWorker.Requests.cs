@@ -236,8 +236,8 @@ internal sealed partial class ProxyWorker
     }
 
     /// <summary>
-    /// Waits for a decision off the worker, then hands it back to the worker. The request is held for the router
-    /// until then, even if the transaction ends first (the caller cancelled).
+    /// Waits for a decision, then carries it out on the worker. The request is held for the router until then, even
+    /// if the transaction ends first (the caller cancelled).
     /// </summary>
     private void AwaitDecision(ServerTransaction server, ValueTask<RoutingDecision> pending)
     {
@@ -250,7 +250,9 @@ internal sealed partial class ProxyWorker
         RoutingDecision decision;
         try
         {
-            decision = await pending.ConfigureAwait(false);
+            // Resumes on this worker through its synchronization context, or on the thread pool when the worker's
+            // queue was full or closed.
+            decision = await pending;
         }
         catch (Exception ex)
         {
@@ -261,6 +263,11 @@ internal sealed partial class ProxyWorker
         {
             server.Request.Release();
         }
+        if (IsOnWorker)
+        {
+            ExecuteLate(server, decision);
+            return;
+        }
         try
         {
             await PostAsync(WorkItem.Decided(server, decision)).ConfigureAwait(false);
@@ -268,6 +275,20 @@ internal sealed partial class ProxyWorker
         catch (System.Threading.Channels.ChannelClosedException)
         {
             // Shutting down: the worker terminates the transaction.
+        }
+    }
+
+    /// <summary>A decision that arrived on the worker after an await, carried out as if it came through the queue.</summary>
+    private void ExecuteLate(ServerTransaction server, in RoutingDecision decision)
+    {
+        Activity.Current = null;
+        try
+        {
+            Execute(server, decision);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Unhandled error while carrying out a routing decision");
         }
     }
 

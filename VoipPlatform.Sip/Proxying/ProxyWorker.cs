@@ -37,6 +37,7 @@ internal sealed partial class ProxyWorker
     private readonly FlowTokens _flowTokens;
     private readonly WorkerTimers _timers;
     private readonly Action<Transaction, TransactionTimer, ITimer> _onTimerDue;
+    private readonly WorkerSynchronizationContext _context;
 
     public ProxyWorker(ISipTransport transport, ISipRequestRouter router, ProxyIdentity self, SipProxyOptions options, TimeProvider time, ILogger logger,
         DrainSwitch drain, FlowTokens flowTokens)
@@ -57,6 +58,7 @@ internal sealed partial class ProxyWorker
         });
         _timers = new WorkerTimers(time, () => TryPost(WorkItem.TimersDue()));
         _onTimerDue = OnTimerDue;
+        _context = new WorkerSynchronizationContext(this);
         _serverLookup = _servers.GetAlternateLookup<ReadOnlySpan<char>>();
         _clientLookup = _clients.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -89,6 +91,9 @@ internal sealed partial class ProxyWorker
     /// <summary>True while the queue is filled past <see cref="SipProxyOptions.OverloadThreshold"/>.</summary>
     private bool IsOverloaded => QueueLength >= _options.QueueCapacity * _options.OverloadThreshold;
 
+    /// <summary>True on the worker's own thread, where its transactions may be touched.</summary>
+    private bool IsOnWorker => ReferenceEquals(SynchronizationContext.Current, _context);
+
     public void Complete()
     {
         _queue.Writer.TryComplete();
@@ -102,6 +107,7 @@ internal sealed partial class ProxyWorker
     /// </summary>
     public void Run()
     {
+        SynchronizationContext.SetSynchronizationContext(_context);
         ChannelReader<WorkItem> reader = _queue.Reader;
         while (true)
         {
@@ -131,6 +137,10 @@ internal sealed partial class ProxyWorker
             {
                 if (message.IsRequest) HandleRequest(message, item.Source!);
                 else HandleResponse(message, item.Source!);
+            }
+            else if (item.Continuation is { } continuation)
+            {
+                continuation(item.State);
             }
             else if (item.IsDecision)
             {

@@ -4,7 +4,10 @@ using VoipPlatform.Sip.Transactions;
 
 namespace VoipPlatform.Sip.Proxying;
 
-/// <summary>One unit of work for a worker: a received message, transaction timers that came due, or a routing decision that arrived.</summary>
+/// <summary>
+/// One unit of work for a worker: a received message, transaction timers that came due, a routing decision that
+/// arrived, or the continuation of a routing policy that awaited something.
+/// </summary>
 internal readonly struct WorkItem
 {
     private WorkItem(SipMessage? message, IPEndPoint? source, Transaction? transaction, RoutingDecision decision = default,
@@ -55,6 +58,15 @@ internal readonly struct WorkItem
 
     /// <summary>The protocol of the failed flow, for <see cref="IsFlowFailure"/>.</summary>
     public Transport.SipProtocol FailedProtocol { get; private init; }
+
+    /// <summary>A continuation posted through <see cref="WorkerSynchronizationContext"/>, with its <see cref="State"/>.</summary>
+    public SendOrPostCallback? Continuation { get; private init; }
+
+    /// <summary>The state of <see cref="Continuation"/>.</summary>
+    public object? State { get; private init; }
+
+    public static WorkItem Resume(SendOrPostCallback continuation, object? state) =>
+        new(null, null, null) { Continuation = continuation, State = state };
 
     public static WorkItem FlowFailed(IPEndPoint peer, Transport.SipProtocol protocol) =>
         new(null, peer, null) { IsFlowFailure = true, FailedProtocol = protocol };
