@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -62,16 +63,23 @@ public sealed class DigestAuthenticator
         if (fresh is null) return DigestOutcome.Rejected;
         if (ha1(credentials.Username, algorithm) is not { } storedHa1) return DigestOutcome.Rejected;
 
-        string expected = DigestHash.Response(storedHa1, method, credentials, algorithm);
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(credentials.Response.ToLowerInvariant())))
-        {
-            return DigestOutcome.WrongPassword;
-        }
+        if (!ResponseMatches(storedHa1, method, credentials, algorithm)) return DigestOutcome.WrongPassword;
         if (fresh == false) return DigestOutcome.Stale;
 
         // Without qop there is no nonce-count: such a nonce is good for one request only.
         long count = 1;
         if (credentials.Qop is not null && !long.TryParse(credentials.NonceCount, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out count)) return DigestOutcome.Rejected;
         return _counts.TryAdvance(credentials.Nonce, count) ? DigestOutcome.Authenticated : DigestOutcome.Replayed;
+    }
+
+    /// <summary>Compares the credentials' response with the expected one in constant time, hex case ignored.</summary>
+    private static bool ResponseMatches(string ha1, string method, DigestCredentials credentials, DigestAlgorithm algorithm)
+    {
+        if (credentials.Response.Length > DigestHash.MaxHexLength) return false; // no digest is that long
+        Span<char> expected = stackalloc char[DigestHash.MaxHexLength];
+        int length = DigestHash.Response(ha1, method, credentials, algorithm, expected);
+        Span<char> given = stackalloc char[credentials.Response.Length];
+        credentials.Response.AsSpan().ToLowerInvariant(given);
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected[..length]), MemoryMarshal.AsBytes(given));
     }
 }

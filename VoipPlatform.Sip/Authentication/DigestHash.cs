@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -29,10 +30,29 @@ public static class DigestHash
     /// <summary>The expected <c>response</c> for credentials, from HA1 (RFC 2617 section 3.2.2.1).</summary>
     public static string Response(string ha1, string method, DigestCredentials credentials, DigestAlgorithm algorithm)
     {
-        string ha2 = Hex(algorithm, $"{method}:{credentials.Uri}");
+        Span<char> response = stackalloc char[MaxHexLength];
+        return new string(response[..Response(ha1, method, credentials, algorithm, response)]);
+    }
+
+    // One hasher per thread and algorithm, reset after each use: the one-shot HashData looks the algorithm up in
+    // OpenSSL on every call.
+    [ThreadStatic] private static IncrementalHash? t_md5;
+    [ThreadStatic] private static IncrementalHash? t_sha256;
+
+    /// <summary>The longest hex digest (SHA-256).</summary>
+    internal const int MaxHexLength = 64;
+
+    /// <summary>
+    /// Writes the expected <c>response</c> into <paramref name="destination"/> (at least <see cref="MaxHexLength"/>
+    /// long) and returns its length: the verification of every authenticated request, without a string.
+    /// </summary>
+    internal static int Response(string ha1, string method, DigestCredentials credentials, DigestAlgorithm algorithm, Span<char> destination)
+    {
+        Span<char> ha2 = stackalloc char[MaxHexLength];
+        int ha2Length = Hex(algorithm, [method, credentials.Uri], [], ha2);
         return credentials.Qop is null
-            ? Hex(algorithm, $"{ha1}:{credentials.Nonce}:{ha2}")
-            : Hex(algorithm, $"{ha1}:{credentials.Nonce}:{credentials.NonceCount}:{credentials.ClientNonce}:{credentials.Qop}:{ha2}");
+            ? Hex(algorithm, [ha1, credentials.Nonce], ha2[..ha2Length], destination)
+            : Hex(algorithm, [ha1, credentials.Nonce, credentials.NonceCount!, credentials.ClientNonce!, credentials.Qop], ha2[..ha2Length], destination);
     }
 
     internal static string Hex(DigestAlgorithm algorithm, string text)
@@ -40,5 +60,37 @@ public static class DigestHash
         byte[] input = Encoding.UTF8.GetBytes(text);
         byte[] hash = algorithm == DigestAlgorithm.Sha256 ? SHA256.HashData(input) : MD5.HashData(input);
         return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>
+    /// The lowercase hex digest of <paramref name="parts"/>, then <paramref name="last"/> when not empty, joined by
+    /// colons; written into <paramref name="destination"/>, returning its length.
+    /// </summary>
+    private static int Hex(DigestAlgorithm algorithm, ReadOnlySpan<string> parts, ReadOnlySpan<char> last, Span<char> destination)
+    {
+        int length = Encoding.UTF8.GetMaxByteCount(last.Length) + parts.Length;
+        foreach (string part in parts) length += Encoding.UTF8.GetMaxByteCount(part.Length);
+        byte[]? rented = length > 1024 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> input = rented ?? stackalloc byte[1024];
+        int written = 0;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (i > 0) input[written++] = (byte)':';
+            written += Encoding.UTF8.GetBytes(parts[i], input[written..]);
+        }
+        if (!last.IsEmpty)
+        {
+            input[written++] = (byte)':';
+            written += Encoding.UTF8.GetBytes(last, input[written..]);
+        }
+        Span<byte> hash = stackalloc byte[32];
+        IncrementalHash hasher = algorithm == DigestAlgorithm.Sha256
+            ? t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256)
+            : t_md5 ??= IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        hasher.AppendData(input[..written]);
+        int hashLength = hasher.GetHashAndReset(hash);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        Convert.TryToHexStringLower(hash[..hashLength], destination, out int hexLength);
+        return hexLength;
     }
 }

@@ -19,6 +19,18 @@ public class DigestCredentialsTests
         Assert.Equal("x\"y", credentials.ClientNonce);
     }
 
+    [Fact]
+    public void Ignores_parameters_it_does_not_use_even_repeated_or_holding_commas()
+    {
+        var credentials = DigestCredentials.Parse(
+            "Digest auth-param=\"a, b\", username=\"1001\", realm=\"example.test\", auth-param=x, nonce=\"abc\", uri=\"sip:example.test\", response=\"0123\", opaque=\"o\"");
+        Assert.NotNull(credentials);
+        Assert.Equal("1001", credentials.Username);
+        Assert.Equal("abc", credentials.Nonce);
+        Assert.Equal("o", credentials.Opaque);
+        Assert.Null(credentials.Qop);
+    }
+
     [Theory]
     [InlineData("Basic dXNlcjpwYXNz")]
     [InlineData("Digest realm=\"r\", nonce=\"n\", uri=\"sip:r\", response=\"x\"")]                         // no username
