@@ -34,11 +34,22 @@ public readonly record struct SipHeader
     /// <summary>Header value, as written.</summary>
     public string Value { get; }
 
-    /// <summary>The headers as <c>Name: value CRLF</c> lines, ready to copy into a message.</summary>
-    internal static byte[] ToLines(IEnumerable<SipHeader> headers)
+    /// <summary>The headers as <c>Name: value CRLF</c> lines, ready to copy into a message; encoded straight into one array.</summary>
+    internal static byte[] ToLines(IReadOnlyList<SipHeader> headers)
     {
-        var text = new System.Text.StringBuilder();
-        foreach (SipHeader header in headers) text.Append(header.Name).Append(": ").Append(header.Value).Append("\r\n");
-        return System.Text.Encoding.UTF8.GetBytes(text.ToString());
+        var utf8 = System.Text.Encoding.UTF8;
+        int length = 0;
+        foreach (SipHeader header in headers) length += utf8.GetByteCount(header.Name) + utf8.GetByteCount(header.Value) + 4;
+        byte[] lines = new byte[length];
+        Span<byte> rest = lines;
+        foreach (SipHeader header in headers)
+        {
+            rest = rest[utf8.GetBytes(header.Name, rest)..];
+            ": "u8.CopyTo(rest);
+            rest = rest[(2 + utf8.GetBytes(header.Value, rest[2..]))..];
+            "\r\n"u8.CopyTo(rest);
+            rest = rest[2..];
+        }
+        return lines;
     }
 }

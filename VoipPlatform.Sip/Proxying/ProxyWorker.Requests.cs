@@ -975,10 +975,12 @@ internal sealed partial class ProxyWorker
     /// <summary>
     /// The parent of a request's span: the previous hop's context from the trace header, else the INVITE's context
     /// from this hop's own Record-Route entry, else the context derived from the Call-ID — so every request of a
-    /// call lands in one trace, whether or not the UA honours Record-Route.
+    /// call lands in one trace, whether or not the UA honours Record-Route. Nothing when no span is recorded
+    /// (no exporter listens): it is only ever a span's parent.
     /// </summary>
     private static ActivityContext ParentContext(SipMessage request, in RouteProcessing route)
     {
+        if (!SipTelemetry.ActivitySource.HasListeners()) return default;
         ActivityContext fromHeader = SipTracing.Parse(request.FirstValue(HeaderKind.TraceParent));
         if (fromHeader != default) return fromHeader;
         ActivityContext fromRoute = SipTracing.Parse(route.OwnEntryTrace);

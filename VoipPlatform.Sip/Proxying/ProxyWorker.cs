@@ -74,6 +74,7 @@ internal sealed partial class ProxyWorker
     public bool TryPost(in WorkItem item)
     {
         if (!_queue.Writer.TryWrite(item)) return false;
+        Interlocked.Increment(ref _queued);
         _itemsWaiting.Set();
         return true;
     }
@@ -82,11 +83,16 @@ internal sealed partial class ProxyWorker
     private async ValueTask PostAsync(WorkItem item)
     {
         await _queue.Writer.WriteAsync(item).ConfigureAwait(false);
+        Interlocked.Increment(ref _queued);
         _itemsWaiting.Set();
     }
 
-    /// <summary>Items waiting in the queue.</summary>
-    public int QueueLength => _queue.Reader.Count;
+    // Counted beside the channel: its own count takes the channel's lock, which the overload check on every request
+    // then fought over with the receive thread (a third of the router's lock contention under registrations).
+    private int _queued;
+
+    /// <summary>Items waiting in the queue (momentarily low while a writer is between writing and counting).</summary>
+    public int QueueLength => Math.Max(0, Volatile.Read(ref _queued));
 
     /// <summary>True while the queue is filled past <see cref="SipProxyOptions.OverloadThreshold"/>.</summary>
     private bool IsOverloaded => QueueLength >= _options.QueueCapacity * _options.OverloadThreshold;
@@ -111,7 +117,11 @@ internal sealed partial class ProxyWorker
         ChannelReader<WorkItem> reader = _queue.Reader;
         while (true)
         {
-            while (reader.TryRead(out WorkItem item)) Process(item);
+            while (reader.TryRead(out WorkItem item))
+            {
+                Interlocked.Decrement(ref _queued);
+                Process(item);
+            }
             if (reader.Completion.IsCompleted) break;
             // Reset, then look again: an item posted before the reset is seen here, one posted after it sets the
             // event (writers post, then set), so no wake-up is lost.
