@@ -19,13 +19,10 @@ public sealed class RequestAuthenticator(DigestAuthenticator digest, BusinessApi
     /// Checks the request's credentials for <paramref name="user"/> in <paramref name="realm"/>; challenges when
     /// there are none (or they are stale or replayed), refuses wrong passwords, unknown and disabled users with 403.
     /// </summary>
-    internal async Task<Outcome> AuthenticateAsync(RequestFacts request, string realm, string user, bool asProxy)
+    internal async ValueTask<Outcome> AuthenticateAsync(RequestFacts request, string realm, string user, bool asProxy)
     {
         string header = asProxy ? SipHeaderNames.ProxyAuthorization : SipHeaderNames.Authorization;
-        DigestCredentials? credentials = request.Values(header)
-            .Select(DigestCredentials.Parse)
-            .FirstOrDefault(c => c is not null && c.Realm == realm);
-        if (credentials is null) return Challenge(realm, asProxy, stale: false);
+        if (CredentialsFor(request, header, realm) is not { } credentials) return Challenge(realm, asProxy, stale: false);
         if (credentials.Username != user) return Refuse("Credentials of another user");
 
         var stored = await api.GetCredentialsAsync(credentials.Username, realm);
@@ -41,6 +38,16 @@ public sealed class RequestAuthenticator(DigestAuthenticator digest, BusinessApi
             DigestOutcome.Stale => Challenge(realm, asProxy, stale: true),
             _ => Challenge(realm, asProxy, stale: false),
         };
+    }
+
+    /// <summary>The first credentials of the header for <paramref name="realm"/> (a UA may answer several realms' challenges).</summary>
+    private static DigestCredentials? CredentialsFor(RequestFacts request, string header, string realm)
+    {
+        foreach (string value in request.Values(header))
+        {
+            if (DigestCredentials.Parse(value) is { } credentials && credentials.Realm == realm) return credentials;
+        }
+        return null;
     }
 
     private Outcome Challenge(string realm, bool asProxy, bool stale)

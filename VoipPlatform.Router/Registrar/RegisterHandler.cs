@@ -18,8 +18,9 @@ public sealed class RegisterHandler(RequestAuthenticator authenticator, Business
     IOptions<RouterOptions> options, TimeProvider time, ILogger<RegisterHandler> logger)
 {
     private readonly RouterOptions _options = options.Value;
+    private readonly HttpDate _date = new();
 
-    internal async Task<RoutingDecision> HandleAsync(RequestFacts request)
+    internal async ValueTask<RoutingDecision> HandleAsync(RequestFacts request)
     {
         string user = request.To.User, domain = request.To.Host;
         if (user.Length == 0 || domain.Length == 0) return RoutingDecision.Reject(SipStatus.BadRequest, "To has no user or domain");
@@ -35,10 +36,10 @@ public sealed class RegisterHandler(RequestAuthenticator authenticator, Business
             return Unavailable.Answer("Directory unavailable", _options);
         }
 
-        var contacts = request.Elements(SipHeaderNames.Contact, SipHeaderNames.ContactCompact).ToArray();
+        IReadOnlyList<string> contacts = request.Elements(SipHeaderNames.Contact, SipHeaderNames.ContactCompact);
         long? headerExpires = long.TryParse(request.Value(SipHeaderNames.Expires), NumberStyles.None, CultureInfo.InvariantCulture, out long e) ? e : null;
 
-        if (contacts.Length == 1 && contacts[0] == "*")
+        if (contacts.Count == 1 && contacts[0] == "*")
         {
             // "*" removes every binding, and only with Expires: 0 (RFC 3261 section 10.3 step 6).
             if (headerExpires != 0) return RoutingDecision.Reject(SipStatus.BadRequest, "Wildcard Contact needs Expires: 0");
@@ -48,7 +49,7 @@ public sealed class RegisterHandler(RequestAuthenticator authenticator, Business
         if (contacts.Contains("*")) return RoutingDecision.Reject(SipStatus.BadRequest, "Wildcard Contact mixed with others");
 
         long now = time.GetUtcNow().ToUnixTimeSeconds();
-        string[] path = request.Elements(SipHeaderNames.Path).Select(p => SipAddress.Parse(p).Uri).Where(u => u.Length > 0).ToArray();
+        string[] path = PathUris(request);
         var upserts = new List<Binding>();
         var removals = new List<string>();
         foreach (string element in contacts)
@@ -71,7 +72,7 @@ public sealed class RegisterHandler(RequestAuthenticator authenticator, Business
             upserts.Add(new Binding(contact.Uri, path, now + expires, request.CallId, request.CSeq));
         }
 
-        if (contacts.Length == 0) return Registered(request, await store.GetAsync(user, domain)); // a query (RFC 3261 section 10.2.3)
+        if (contacts.Count == 0) return Registered(request, await store.GetAsync(user, domain)); // a query (RFC 3261 section 10.2.3)
 
         if (await store.ApplyAsync(user, domain, upserts, removals, removeAll: false, _options.MaxContactsPerUser) is not { } current)
         {
@@ -81,22 +82,43 @@ public sealed class RegisterHandler(RequestAuthenticator authenticator, Business
         return Registered(request, current);
     }
 
+    /// <summary>The URIs of the REGISTER's Path (RFC 3327), the route back to the UA.</summary>
+    private static string[] PathUris(RequestFacts request)
+    {
+        IReadOnlyList<string> elements = request.Elements(SipHeaderNames.Path);
+        if (elements.Count == 0) return [];
+        var uris = new List<string>(elements.Count);
+        foreach (string element in elements)
+        {
+            if (SipAddress.Parse(element).Uri is { Length: > 0 } uri) uris.Add(uri);
+        }
+        return [.. uris];
+    }
+
     /// <summary>200 with every current binding and its remaining time; Path echoed when the UA supports it (RFC 3327 section 5.3).</summary>
     private RoutingDecision Registered(RequestFacts request, IReadOnlyList<Binding> bindings)
     {
         DateTimeOffset now = time.GetUtcNow();
-        var headers = bindings
-            .Select(b => new SipHeader(SipHeaderNames.Contact, $"<{b.Contact}>;expires={b.SecondsLeft(now).ToString(CultureInfo.InvariantCulture)}"))
-            .ToList();
-        bool supportsPath = request.Elements(SipHeaderNames.Supported, SipHeaderNames.SupportedCompact)
-            .Any(option => option.Equals("path", StringComparison.OrdinalIgnoreCase));
-        if (supportsPath)
+        var headers = new List<SipHeader>(bindings.Count + 2);
+        foreach (Binding binding in bindings)
         {
-            headers.AddRange(request.Values(SipHeaderNames.Path).Select(path => new SipHeader(SipHeaderNames.Path, path)));
+            headers.Add(new SipHeader(SipHeaderNames.Contact,
+                string.Create(CultureInfo.InvariantCulture, $"<{binding.Contact}>;expires={binding.SecondsLeft(now)}")));
         }
-        headers.Add(new SipHeader(SipHeaderNames.Date, now.ToString("r", CultureInfo.InvariantCulture)));
+        if (SupportsPath(request))
+        {
+            foreach (string path in request.Values(SipHeaderNames.Path)) headers.Add(new SipHeader(SipHeaderNames.Path, path));
+        }
+        headers.Add(new SipHeader(SipHeaderNames.Date, _date.Format(now)));
         return RoutingDecision.Respond(SipStatus.Ok, null, headers);
     }
 
-
+    private static bool SupportsPath(RequestFacts request)
+    {
+        foreach (string option in request.Elements(SipHeaderNames.Supported, SipHeaderNames.SupportedCompact))
+        {
+            if (option.Equals("path", StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
 }

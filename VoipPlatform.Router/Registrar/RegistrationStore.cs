@@ -10,8 +10,6 @@ namespace VoipPlatform.Router.Registrar;
 /// </summary>
 public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>
     /// One REGISTER in one round trip, atomically: the contact limit is checked against the live bindings and the
     /// change applied in the same step, so two replicas registering contacts of one user at once can neither undo
@@ -67,7 +65,7 @@ public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider
     {
         HashEntry[] entries = await redis.GetDatabase().HashGetAllAsync(Key(user, domain));
         long now = time.GetUtcNow().ToUnixTimeSeconds();
-        return ByContact(entries.Select(e => Parse(e.Value!)).Where(b => b.ExpiresAt > now).ToArray());
+        return ByContact(entries.Select(e => Parse(e.Value)).Where(b => b.ExpiresAt > now).ToArray());
     }
 
     /// <summary>
@@ -92,18 +90,19 @@ public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider
         foreach (Binding binding in upserts)
         {
             arguments[next++] = binding.Contact;
-            arguments[next++] = JsonSerializer.Serialize(binding, Json);
+            arguments[next++] = JsonSerializer.Serialize(binding, RegistrarJson.Default.Binding);
         }
 
         RedisResult result = await redis.GetDatabase().ScriptEvaluateAsync(ApplyScript, [Key(user, domain)], arguments);
         if (result.Resp2Type == ResultType.Integer) return null;
         var live = (RedisResult[])result!;
         var bindings = new Binding[live.Length / 2];
-        for (int i = 0; i < bindings.Length; i++) bindings[i] = Parse((string)live[2 * i + 1]!);
+        for (int i = 0; i < bindings.Length; i++) bindings[i] = Parse((RedisValue)live[2 * i + 1]);
         return ByContact(bindings);
     }
 
-    private static Binding Parse(string json) => JsonSerializer.Deserialize<Binding>(json, Json)!;
+    /// <summary>A stored binding, read straight from Redis' bytes.</summary>
+    private static Binding Parse(RedisValue json) => JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)json).Span, RegistrarJson.Default.Binding)!;
 
     /// <summary>Bindings in a stable order (by Contact URI), as the 200 lists them.</summary>
     private static Binding[] ByContact(Binding[] bindings)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using VoipPlatform.Sip.Parsing;
 
@@ -11,19 +12,34 @@ internal sealed record SipAddress(string Uri, string User, string Host, string? 
     /// <summary>Parses <c>"Name" &lt;sip:user@host&gt;;tag=x</c>, <c>sip:user@host;expires=60</c> and the like.</summary>
     public static SipAddress Parse(string value)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(value);
-        NameAddress address = NameAddress.Parse(bytes);
+        byte[] utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(value.Length));
+        try
+        {
+            return Parse(utf8.AsSpan(0, Encoding.UTF8.GetBytes(value, utf8)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
+
+    /// <summary>Parses a name-addr or URI straight from a message's bytes.</summary>
+    public static SipAddress Parse(ReadOnlySpan<byte> value)
+    {
+        NameAddress address = NameAddress.Parse(value);
         if (!address.IsValid) return Empty;
         SipUri uri = SipUri.Parse(address.Uri);
-        int open = value.IndexOf('<');
-        string? display = open > 0 ? value[..open].Trim().Trim('"') : null;
+        int open = value.IndexOf((byte)'<');
+        string? display = open > 0 ? Text(value[..open]).Trim().Trim('"') : null;
         return new SipAddress(
-            Encoding.UTF8.GetString(address.Uri),
-            uri.IsValid ? Encoding.UTF8.GetString(uri.User) : "",
-            uri.IsValid ? Encoding.UTF8.GetString(uri.Host).ToLowerInvariant() : "",
+            Text(address.Uri),
+            uri.IsValid ? Text(uri.User) : "",
+            uri.IsValid ? Text(uri.Host).ToLowerInvariant() : "",
             string.IsNullOrEmpty(display) ? null : display,
-            Encoding.UTF8.GetString(address.ParameterList));
+            Text(address.ParameterList));
     }
+
+    private static string Text(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
 
     /// <summary>A parameter of the name-addr (e.g. <c>expires</c> of a Contact), or null.</summary>
     public string? Parameter(string name)

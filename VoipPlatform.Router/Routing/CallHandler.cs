@@ -21,7 +21,7 @@ public sealed class CallHandler(RequestAuthenticator authenticator, BusinessApiC
     private readonly RouterOptions _options = options.Value;
     private readonly IPNetwork[] _trusted = options.Value.TrustedSources.Select(IPNetwork.Parse).ToArray();
 
-    internal async Task<RoutingDecision> HandleAsync(RequestFacts call)
+    internal async ValueTask<RoutingDecision> HandleAsync(RequestFacts call)
     {
         try
         {

@@ -23,11 +23,11 @@ public sealed class PlatformRequestRouter(RegisterHandler registrar, CallHandler
         if (context.IsInDialog || request.Method is SipMethod.Ack or SipMethod.Cancel) return RoutingDecision.ByRouteOrRequestUri(request, context, servers);
 
         RequestFacts facts = RequestFacts.Read(request, context);
-        return new ValueTask<RoutingDecision>(Guarded(request.Method == SipMethod.Register ? registrar.HandleAsync(facts) : calls.HandleAsync(facts)));
+        return Guarded(request.Method == SipMethod.Register ? registrar.HandleAsync(facts) : calls.HandleAsync(facts));
     }
 
     /// <summary>Redis down is a service outage, not a bug: 503 with Retry-After rather than 500.</summary>
-    private async Task<RoutingDecision> Guarded(Task<RoutingDecision> handling)
+    private async ValueTask<RoutingDecision> Guarded(ValueTask<RoutingDecision> handling)
     {
         try
         {
