@@ -30,6 +30,7 @@ public static class SipServiceCollectionExtensions
         services.AddOptions<SipProxyOptions>()
             .Bind(configuration.GetSection(SipProxyOptions.SectionName))
             .Validate(o => o.Timers.T1 > TimeSpan.Zero && o.Timers.T2 >= o.Timers.T1, "Sip:Proxy:Timers needs T1 > 0 and T2 >= T1.")
+            .Validate(o => o.Timers.TimerJ is null || o.Timers.TimerJ >= TimeSpan.Zero, "Sip:Proxy:Timers:TimerJ must not be negative.")
             .Validate(o => o.OverloadThreshold is > 0 and <= 1, "Sip:Proxy:OverloadThreshold must be in (0, 1].")
             .Validate(o => o.QueueCapacity > 0 && o.MaxTransactionsPerWorker > 0, "Sip:Proxy:QueueCapacity and MaxTransactionsPerWorker must be positive.")
             .Validate(o => o.DrainTimeout >= TimeSpan.Zero && o.DialogTimeout > TimeSpan.Zero, "Sip:Proxy:DrainTimeout must not be negative and DialogTimeout must be positive.")

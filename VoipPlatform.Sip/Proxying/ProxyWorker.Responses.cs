@@ -311,7 +311,7 @@ internal sealed partial class ProxyWorker
         {
             // INVITE 2xx: Accepted absorbs INVITE retransmissions (RFC 6026, timer L); non-INVITE: timer J.
             server.State = server.IsInvite ? TransactionState.Accepted : TransactionState.Completed;
-            Schedule(server, TransactionTimer.Linger, Timers.Timeout64T1);
+            Schedule(server, TransactionTimer.Linger, server.IsInvite ? Timers.Timeout64T1 : Timers.NonInviteLinger);
             if (!server.IsInvite && server.Branches.TrueForAll(b => b.State is not (TransactionState.Trying or TransactionState.Proceeding)))
             {
                 server.ReleaseRequest();

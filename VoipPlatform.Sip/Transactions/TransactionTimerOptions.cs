@@ -18,5 +18,15 @@ public sealed class TransactionTimerOptions
     /// <summary>Timer D (wait for final response retransmissions after ACK) for UDP: at least 32 s.</summary>
     public TimeSpan TimerD { get; set; } = TimeSpan.FromSeconds(32);
 
+    /// <summary>
+    /// Timer J: how long a completed non-INVITE server transaction stays to absorb retransmissions of its request.
+    /// Unset, 64 × T1 (32 s) as RFC 3261 section 17.2.2 asks for UDP. Shorter keeps far fewer transactions under a
+    /// high REGISTER rate (Kamailio's tm keeps them 5 s, wt_timer); a retransmission that arrives later than J is
+    /// handled as a new request.
+    /// </summary>
+    public TimeSpan? TimerJ { get; set; }
+
     internal TimeSpan Timeout64T1 => T1 * 64;
+
+    internal TimeSpan NonInviteLinger => TimerJ ?? Timeout64T1;
 }

@@ -128,6 +128,58 @@ public sealed class ProxyCoreTimerTests
         Assert.True(time.GetUtcNow() - start >= TimeSpan.FromSeconds(32), "no transaction may end before its linger timer");
     }
 
+    /// <summary>Answers every request itself with 200 and counts what it was asked.</summary>
+    private sealed class AnsweringRouter : ISipRequestRouter
+    {
+        public int Asked;
+
+        public ValueTask<RoutingDecision> RouteAsync(VoipPlatform.Sip.Messages.SipMessage request, RoutingContext context)
+        {
+            Interlocked.Increment(ref Asked);
+            return new(RoutingDecision.Respond(200, null, []));
+        }
+    }
+
+    [Fact]
+    public async Task A_configured_timer_j_ends_completed_non_invite_transactions_sooner_and_absorbs_retransmissions_until_then()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        DateTimeOffset start = time.GetUtcNow();
+        using var uac = new UdpPeer();
+        var router = new AnsweringRouter();
+        var options = new SipProxyOptions { Timers = { TimerJ = TimeSpan.FromSeconds(5) } };
+        await using var hop = InProcessHop.Start(router, time, options: options);
+        string register = $"""
+            REGISTER sip:127.0.0.1 SIP/2.0
+            Via: SIP/2.0/UDP 127.0.0.1:{uac.Port};branch=z9hG4bK-timer-j-1
+            From: <sip:alice@127.0.0.1>;tag=a1
+            To: <sip:alice@127.0.0.1>
+            Call-ID: timer-j-{Guid.NewGuid():N}
+            CSeq: 1 REGISTER
+            Max-Forwards: 70
+            Contact: <sip:alice@127.0.0.1:{uac.Port}>
+            Content-Length: 0
+
+
+            """;
+
+        uac.Send(register, hop.EndPoint);
+        Assert.NotNull(await uac.ReceiveUntilAsync("SIP/2.0 200", Wait));
+        uac.Send(register, hop.EndPoint); // a retransmission: answered again from the transaction, not routed again
+        Assert.NotNull(await uac.ReceiveUntilAsync("SIP/2.0 200", Wait));
+        Assert.Equal(1, router.Asked);
+        Assert.Equal(1, hop.Core.TransactionCount);
+
+        await WaitUntil(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            return hop.Core.TransactionCount == 0;
+        });
+        Assert.Equal(0, hop.Core.TransactionCount);
+        TimeSpan lived = time.GetUtcNow() - start;
+        Assert.InRange(lived, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(8)); // J, not 64·T1 (32 s)
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (int i = 0; i < 250 && !condition(); i++) await Task.Delay(20);
