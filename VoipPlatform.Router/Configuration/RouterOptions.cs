@@ -35,6 +35,15 @@ public sealed class RouterOptions
     /// <summary>Registration lifetime when the UA asks for none.</summary>
     public int DefaultExpiresSeconds { get; set; } = 3600;
 
+    /// <summary>
+    /// The registrar answers as a stateless UAS (RFC 3261 section 8.2.7), as Kamailio's does: no transaction is kept
+    /// after the answer, and a retransmitted REGISTER is handled again (applying it again is harmless; one with
+    /// credentials already used is challenged anew). Kept for timer J instead (false), every REGISTER leaves a
+    /// transaction for 32 s: at 7,000 registrations/s the router held ~450,000, and copying them through the GC's
+    /// generations stalled it for 10 % of the time.
+    /// </summary>
+    public bool RegistrarAnswersStateless { get; set; } = true;
+
     /// <summary>Contacts kept per user; a REGISTER adding more is refused with 403.</summary>
     public int MaxContactsPerUser { get; set; } = 10;
 

@@ -23,20 +23,27 @@ public sealed class PlatformRequestRouter(RegisterHandler registrar, CallHandler
         if (context.IsInDialog || request.Method is SipMethod.Ack or SipMethod.Cancel) return RoutingDecision.ByRouteOrRequestUri(request, context, servers);
 
         RequestFacts facts = RequestFacts.Read(request, context);
-        return Guarded(request.Method == SipMethod.Register ? registrar.HandleAsync(facts) : calls.HandleAsync(facts));
+        return request.Method == SipMethod.Register
+            ? Guarded(registrar.HandleAsync(facts), stateless: options.Value.RegistrarAnswersStateless)
+            : Guarded(calls.HandleAsync(facts), stateless: false);
     }
 
-    /// <summary>Redis down is a service outage, not a bug: 503 with Retry-After rather than 500.</summary>
-    private async ValueTask<RoutingDecision> Guarded(ValueTask<RoutingDecision> handling)
+    /// <summary>
+    /// Redis down is a service outage, not a bug: 503 with Retry-After rather than 500. A <paramref name="stateless"/>
+    /// answer is given as a stateless UAS (<see cref="RouterOptions.RegistrarAnswersStateless"/>).
+    /// </summary>
+    private async ValueTask<RoutingDecision> Guarded(ValueTask<RoutingDecision> handling, bool stateless)
     {
+        RoutingDecision decision;
         try
         {
-            return await handling;
+            decision = await handling;
         }
         catch (RedisException ex)
         {
             logger.LogWarning("Registration store unavailable: {Reason}", ex.Message);
-            return Unavailable.Answer("Registrar unavailable", options.Value);
+            decision = Unavailable.Answer("Registrar unavailable", options.Value);
         }
+        return stateless ? decision.AsStateless() : decision;
     }
 }

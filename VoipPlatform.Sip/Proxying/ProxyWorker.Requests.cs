@@ -326,6 +326,7 @@ internal sealed partial class ProxyWorker
             SendFinal(server, BuildResponse(request, SipStatus.ServerInternalError, "No routing decision"), SipStatus.ServerInternalError);
             return;
         }
+        server.AnswersStateless = decision.Stateless && !server.IsInvite;
         OutgoingMessage response = decision.Headers is { } headers
             ? ResponseBuilder.Build(request, decision.Status, decision.Reason is null ? default : System.Text.Encoding.UTF8.GetBytes(decision.Reason), headers)
             : BuildResponse(request, decision.Status, decision.Reason);

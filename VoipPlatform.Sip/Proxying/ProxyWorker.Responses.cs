@@ -307,6 +307,10 @@ internal sealed partial class ProxyWorker
             if (!server.Reliable) Schedule(server, TransactionTimer.Retransmit, Timers.T1); // timer G
             Schedule(server, TransactionTimer.Timeout, Timers.Timeout64T1);  // timer H
         }
+        else if (server.AnswersStateless)
+        {
+            TerminateServer(server); // nothing kept: a retransmission is answered anew (RFC 3261 section 8.2.7)
+        }
         else if (server.State != TransactionState.Accepted)
         {
             // INVITE 2xx: Accepted absorbs INVITE retransmissions (RFC 6026, timer L); non-INVITE: timer J.

@@ -43,6 +43,17 @@ public readonly record struct RoutingDecision
     public IResponseRewriter? ResponseRewriter { get; private init; }
 
     /// <summary>
+    /// True when the hop answers as a stateless UAS (RFC 3261 section 8.2.7): the transaction ends with its answer
+    /// instead of lingering for timer J, and a retransmission of the request is decided and answered anew. Meant for
+    /// answers that are safe to give twice, such as a registrar's (Kamailio's registrar answers this way). Applies to
+    /// a final answer of the hop's own to a non-INVITE request; ignored otherwise.
+    /// </summary>
+    public bool Stateless { get; private init; }
+
+    /// <summary>This answer, given as a stateless UAS (see <see cref="Stateless"/>).</summary>
+    public RoutingDecision AsStateless() => this with { Stateless = true };
+
+    /// <summary>
     /// This decision, with the request's body replaced by <paramref name="body"/> (when not null), a Record-Route
     /// parameter and a response rewriter: what a hop that bridges media adds to wherever the request goes.
     /// </summary>

@@ -83,6 +83,9 @@ internal sealed class ServerTransaction : Transaction
     /// <summary>Status of the last response sent (0 when none).</summary>
     public int LastStatus { get; set; }
 
+    /// <summary>The hop answers this non-INVITE itself as a stateless UAS: the transaction ends with the answer.</summary>
+    public bool AnswersStateless { get; set; }
+
     /// <summary>True once a final response has been sent.</summary>
     public bool HasFinalResponse => LastStatus >= 200;
 

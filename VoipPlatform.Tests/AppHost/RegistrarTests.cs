@@ -34,6 +34,31 @@ public sealed class RegistrarTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task The_registrar_answers_statelessly_so_a_retransmitted_register_is_challenged_anew()
+    {
+        using var phone = new UdpPeer();
+        System.Net.IPEndPoint router = platform.SipEndPoint("router");
+        string register =
+            $"REGISTER sip:{PlatformFixture.Domain} SIP/2.0\r\n" +
+            $"Via: SIP/2.0/UDP {phone.EndPoint};branch=z9hG4bK-{Guid.NewGuid():N};rport\r\n" +
+            $"From: <sip:stateless@{PlatformFixture.Domain}>;tag=s1\r\nTo: <sip:stateless@{PlatformFixture.Domain}>\r\n" +
+            $"Call-ID: {Guid.NewGuid():N}@127.0.0.1\r\nCSeq: 1 REGISTER\r\nContact: <sip:stateless@{phone.EndPoint}>\r\n" +
+            "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+
+        phone.Send(register, router);
+        string? first = await phone.ReceiveUntilAsync("SIP/2.0 ", TimeSpan.FromSeconds(10));
+        phone.Send(register, router); // the same request again, as a retransmission
+        string? second = await phone.ReceiveUntilAsync("SIP/2.0 ", TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("SIP/2.0 401", first);
+        Assert.StartsWith("SIP/2.0 401", second);
+        // Decided anew (RFC 3261 section 8.2.7), not resent from a transaction kept for timer J: a fresh nonce.
+        Assert.NotEqual(Nonce(first!), Nonce(second!));
+    }
+
+    private static string Nonce(string challenge) => challenge.Split("nonce=\"")[1].Split('"')[0];
+
+    [Fact]
     public async Task A_register_without_contact_is_a_query_and_the_wildcard_removes_every_binding()
     {
         using RawRegistration phone = await NewUserAsync();

@@ -128,16 +128,49 @@ public sealed class ProxyCoreTimerTests
         Assert.True(time.GetUtcNow() - start >= TimeSpan.FromSeconds(32), "no transaction may end before its linger timer");
     }
 
-    /// <summary>Answers every request itself with 200 and counts what it was asked.</summary>
-    private sealed class AnsweringRouter : ISipRequestRouter
+    /// <summary>Answers every request itself with 200 (as a stateless UAS when asked to) and counts what it was asked.</summary>
+    private sealed class AnsweringRouter(bool stateless = false) : ISipRequestRouter
     {
         public int Asked;
 
         public ValueTask<RoutingDecision> RouteAsync(VoipPlatform.Sip.Messages.SipMessage request, RoutingContext context)
         {
             Interlocked.Increment(ref Asked);
-            return new(RoutingDecision.Respond(200, null, []));
+            RoutingDecision answer = RoutingDecision.Respond(200, null, []);
+            return stateless ? answer.AsStateless() : answer;
         }
+    }
+
+    private static string Register(int port) => $"""
+        REGISTER sip:127.0.0.1 SIP/2.0
+        Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK-register-1
+        From: <sip:alice@127.0.0.1>;tag=a1
+        To: <sip:alice@127.0.0.1>
+        Call-ID: register-{Guid.NewGuid():N}
+        CSeq: 1 REGISTER
+        Max-Forwards: 70
+        Contact: <sip:alice@127.0.0.1:{port}>
+        Content-Length: 0
+
+
+        """;
+
+    [Fact]
+    public async Task A_stateless_answer_keeps_no_transaction_and_a_retransmission_is_decided_anew()
+    {
+        using var uac = new UdpPeer();
+        var router = new AnsweringRouter(stateless: true);
+        await using var hop = InProcessHop.Start(router, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        string register = Register(uac.Port);
+
+        uac.Send(register, hop.EndPoint);
+        Assert.NotNull(await uac.ReceiveUntilAsync("SIP/2.0 200", Wait));
+        await WaitUntil(() => hop.Core.TransactionCount == 0); // virtual time stands still: no timer ended it
+        Assert.Equal(0, hop.Core.TransactionCount);
+
+        uac.Send(register, hop.EndPoint); // a retransmission
+        Assert.NotNull(await uac.ReceiveUntilAsync("SIP/2.0 200", Wait));
+        Assert.Equal(2, router.Asked);
     }
 
     [Fact]
@@ -149,19 +182,7 @@ public sealed class ProxyCoreTimerTests
         var router = new AnsweringRouter();
         var options = new SipProxyOptions { Timers = { TimerJ = TimeSpan.FromSeconds(5) } };
         await using var hop = InProcessHop.Start(router, time, options: options);
-        string register = $"""
-            REGISTER sip:127.0.0.1 SIP/2.0
-            Via: SIP/2.0/UDP 127.0.0.1:{uac.Port};branch=z9hG4bK-timer-j-1
-            From: <sip:alice@127.0.0.1>;tag=a1
-            To: <sip:alice@127.0.0.1>
-            Call-ID: timer-j-{Guid.NewGuid():N}
-            CSeq: 1 REGISTER
-            Max-Forwards: 70
-            Contact: <sip:alice@127.0.0.1:{uac.Port}>
-            Content-Length: 0
-
-
-            """;
+        string register = Register(uac.Port);
 
         uac.Send(register, hop.EndPoint);
         Assert.NotNull(await uac.ReceiveUntilAsync("SIP/2.0 200", Wait));
