@@ -47,6 +47,21 @@ public sealed class RegistrationStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_redis_that_lost_its_scripts_still_applies_registers()
+    {
+        Assert.NotNull(await _store.ApplyAsync(User, Domain, [For("sip:a@10.0.0.1", 600)], [], removeAll: false, maxContacts: 10));
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString + ",allowAdmin=true"))
+        {
+            await admin.GetServers()[0].ScriptFlushAsync(); // as after a Redis restart
+        }
+
+        IReadOnlyList<Binding>? live = await _store.ApplyAsync(User, Domain, [For("sip:b@10.0.0.2", 600)], [], removeAll: false, maxContacts: 10);
+
+        Assert.NotNull(live);
+        Assert.Equal(["sip:a@10.0.0.1", "sip:b@10.0.0.2"], live.Select(b => b.Contact));
+    }
+
+    [Fact]
     public async Task A_change_that_would_pass_the_contact_limit_writes_nothing()
     {
         await _store.ApplyAsync(User, Domain, [For("sip:a@10.0.0.1", 600), For("sip:b@10.0.0.2", 600)], [], removeAll: false, maxContacts: 2);
