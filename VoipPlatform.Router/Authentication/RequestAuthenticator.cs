@@ -55,7 +55,10 @@ public sealed class RequestAuthenticator(DigestAuthenticator digest, BusinessApi
         string header = asProxy ? SipHeaderNames.ProxyAuthenticate : SipHeaderNames.WwwAuthenticate;
         SipHeader[] challenges = digest.Challenges(realm, stale).Select(value => new SipHeader(header, value)).ToArray();
         int status = asProxy ? SipStatus.ProxyAuthenticationRequired : SipStatus.Unauthorized;
-        return new Outcome(false, RoutingDecision.Respond(status, null, challenges));
+        // A challenge keeps no transaction (RFC 3261 section 8.2.7: the stateless UAS role exists for exactly this),
+        // so a flood of unauthenticated requests leaves no state behind; a retransmission gets a fresh challenge.
+        // The core ignores this for INVITE, whose 407 needs its transaction for the ACK.
+        return new Outcome(false, RoutingDecision.Respond(status, null, challenges).AsStateless());
     }
 
     private static Outcome Refuse(string reason) => new(false, RoutingDecision.Reject(SipStatus.Forbidden, reason));

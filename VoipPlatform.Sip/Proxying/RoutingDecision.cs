@@ -45,8 +45,9 @@ public readonly record struct RoutingDecision
     /// <summary>
     /// True when the hop answers as a stateless UAS (RFC 3261 section 8.2.7): the transaction ends with its answer
     /// instead of lingering for timer J, and a retransmission of the request is decided and answered anew. Meant for
-    /// answers that are safe to give twice, such as a registrar's (Kamailio's registrar answers this way). Applies to
-    /// a final answer of the hop's own to a non-INVITE request; ignored otherwise.
+    /// answers that are safe to give twice, above all digest challenges (the role section 8.2.7 exists for: a flood
+    /// of unauthenticated requests then leaves no state). Applies to a final answer of the hop's own to a non-INVITE
+    /// request; ignored otherwise.
     /// </summary>
     public bool Stateless { get; private init; }
 

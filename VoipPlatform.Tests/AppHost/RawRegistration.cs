@@ -42,9 +42,20 @@ public sealed partial class RawRegistration(UdpPeer phone, IPEndPoint proxy, str
             (expires is null ? "" : $"Expires: {expires}\r\n") +
             "Supported: path\r\n" + authorization +
             "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+        _last = request;
         phone.Send(request, proxy);
         return await phone.ReceiveUntilAsync("SIP/2.0 ", TimeSpan.FromSeconds(10))
                ?? throw new TimeoutException($"No answer to REGISTER CSeq {cseq}");
+    }
+
+    private string? _last;
+
+    /// <summary>Sends the last REGISTER again, byte for byte (a retransmission), and returns the answer.</summary>
+    public async Task<string> ResendLastAsync()
+    {
+        phone.Send(_last ?? throw new InvalidOperationException("Nothing sent yet."), proxy);
+        return await phone.ReceiveUntilAsync("SIP/2.0 ", TimeSpan.FromSeconds(10))
+               ?? throw new TimeoutException("No answer to the retransmitted REGISTER");
     }
 
     public void Dispose() => phone.Dispose();

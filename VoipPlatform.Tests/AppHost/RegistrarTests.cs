@@ -34,7 +34,7 @@ public sealed class RegistrarTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task The_registrar_answers_statelessly_so_a_retransmitted_register_is_challenged_anew()
+    public async Task A_challenge_keeps_no_transaction_so_a_retransmitted_register_is_challenged_anew()
     {
         using var phone = new UdpPeer();
         System.Net.IPEndPoint router = platform.SipEndPoint("router");
@@ -54,6 +54,21 @@ public sealed class RegistrarTests(PlatformFixture platform)
         Assert.StartsWith("SIP/2.0 401", second);
         // Decided anew (RFC 3261 section 8.2.7), not resent from a transaction kept for timer J: a fresh nonce.
         Assert.NotEqual(Nonce(first!), Nonce(second!));
+    }
+
+    [Fact]
+    public async Task A_retransmitted_authenticated_register_gets_its_200_again_from_the_kept_transaction()
+    {
+        var (user, password) = await PlatformUsers.CreateAsync(platform);
+        using var phone = new RawRegistration(new UdpPeer(), platform.SipEndPoint("router"), user, password);
+
+        string ok = await phone.SendAsync("Contact: <sip:kept@127.0.0.1:7009>\r\n");
+        string again = await phone.ResendLastAsync();
+
+        Assert.StartsWith("SIP/2.0 200", ok);
+        // Stateless, its nonce count would now be a replay and earn a new challenge: the registrar keeps the
+        // transaction of a 200 for timer J (RFC 3261 section 8.2.7 rules out stateless registrars).
+        Assert.Equal(ok, again);
     }
 
     private static string Nonce(string challenge) => challenge.Split("nonce=\"")[1].Split('"')[0];
