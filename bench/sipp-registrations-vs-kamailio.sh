@@ -13,6 +13,7 @@
 #
 #   bench/sipp-registrations-vs-kamailio.sh
 #   RATES="1000 2000" STEP_SECONDS=10 USERS=1000 TARGETS=ours bench/sipp-registrations-vs-kamailio.sh
+#   ROUTER_ENV="Router__RegistrarAnswersStateless=true" TARGETS=ours-router bench/sipp-registrations-vs-kamailio.sh
 #
 # Loopback only; every process it starts is stopped by PID on exit; every SIPp run is bounded by -m and timeout.
 set -euo pipefail
