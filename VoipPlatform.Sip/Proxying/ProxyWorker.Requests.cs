@@ -265,7 +265,7 @@ internal sealed partial class ProxyWorker
         }
         if (IsOnWorker)
         {
-            ExecuteLate(server, decision);
+            Process(WorkItem.Decided(server, decision)); // as if it came through the queue, without the round trip
             return;
         }
         try
@@ -275,20 +275,6 @@ internal sealed partial class ProxyWorker
         catch (System.Threading.Channels.ChannelClosedException)
         {
             // Shutting down: the worker terminates the transaction.
-        }
-    }
-
-    /// <summary>A decision that arrived on the worker after an await, carried out as if it came through the queue.</summary>
-    private void ExecuteLate(ServerTransaction server, in RoutingDecision decision)
-    {
-        Activity.Current = null;
-        try
-        {
-            Execute(server, decision);
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Unhandled error while carrying out a routing decision");
         }
     }
 
