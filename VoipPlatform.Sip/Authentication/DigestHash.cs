@@ -24,8 +24,11 @@ public static class DigestHash
     }
 
     /// <summary>HA1 = H(username:realm:password): what the platform stores instead of the password.</summary>
-    public static string Ha1(string username, string realm, string password, DigestAlgorithm algorithm) =>
-        Hex(algorithm, $"{username}:{realm}:{password}");
+    public static string Ha1(string username, string realm, string password, DigestAlgorithm algorithm)
+    {
+        Span<char> ha1 = stackalloc char[MaxHexLength];
+        return new string(ha1[..Hex(algorithm, [username, realm, password], [], ha1)]);
+    }
 
     /// <summary>The expected <c>response</c> for credentials, from HA1 (RFC 2617 section 3.2.2.1).</summary>
     public static string Response(string ha1, string method, DigestCredentials credentials, DigestAlgorithm algorithm)
@@ -53,13 +56,6 @@ public static class DigestHash
         return credentials.Qop is null
             ? Hex(algorithm, [ha1, credentials.Nonce], ha2[..ha2Length], destination)
             : Hex(algorithm, [ha1, credentials.Nonce, credentials.NonceCount!, credentials.ClientNonce!, credentials.Qop], ha2[..ha2Length], destination);
-    }
-
-    internal static string Hex(DigestAlgorithm algorithm, string text)
-    {
-        byte[] input = Encoding.UTF8.GetBytes(text);
-        byte[] hash = algorithm == DigestAlgorithm.Sha256 ? SHA256.HashData(input) : MD5.HashData(input);
-        return Convert.ToHexStringLower(hash);
     }
 
     /// <summary>
