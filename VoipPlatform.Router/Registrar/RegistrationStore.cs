@@ -60,6 +60,8 @@ public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider
         return result
         """;
 
+    private static readonly byte[] ApplyScriptHash = SHA1.HashData(Encoding.UTF8.GetBytes(ApplyScript));
+
     private static RedisKey Key(string user, string domain) => $"vp:reg:{domain.ToLowerInvariant()}:{user}";
 
     /// <summary>The live bindings of user@domain.</summary>
@@ -102,8 +104,6 @@ public sealed class RegistrationStore(IConnectionMultiplexer redis, TimeProvider
         for (int i = 0; i < bindings.Length; i++) bindings[i] = Parse((RedisValue)live[2 * i + 1]);
         return ByContact(bindings);
     }
-
-    private static readonly byte[] ApplyScriptHash = SHA1.HashData(Encoding.UTF8.GetBytes(ApplyScript));
 
     /// <summary>
     /// Runs the script by its SHA-1 (EVALSHA). Passed as text, the client looked its hash up by hashing the whole
