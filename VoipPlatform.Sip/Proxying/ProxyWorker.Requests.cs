@@ -62,11 +62,7 @@ internal sealed partial class ProxyWorker
         bool inDialog = !request.ToTag.IsEmpty;
         if (inDialog) _dialogs.InDialogRequest(request.Method, request.CallId);
 
-        if (_serverLookup.TryGetValue(key, out ServerTransaction? existing))
-        {
-            AbsorbRetransmission(existing);
-            return;
-        }
+        if (TryAbsorbRetransmission(key)) return;
         if (request.MaxForwards == 0)
         {
             RespondStateless(request, source, SipStatus.TooManyHops);
@@ -91,7 +87,7 @@ internal sealed partial class ProxyWorker
             RespondStateless(request, source, _drain.IsDraining ? SipStatus.ServiceUnavailable : SipStatus.Ok, _drain.IsDraining ? DrainingReason : null);
             return;
         }
-        if (_servers.Count >= _options.MaxTransactionsPerWorker || (IsOverloaded && IsDialogCreating(request)))
+        if (_servers.Count + _completed.Count >= _options.MaxTransactionsPerWorker || (IsOverloaded && IsDialogCreating(request)))
         {
             // Shed new work with an explicit answer, after retransmissions were absorbed above and before any
             // state is made, so the backlog shrinks instead of snowballing.
@@ -210,15 +206,27 @@ internal sealed partial class ProxyWorker
         return uri.User.IsEmpty && _self.IsSelf(uri);
     }
 
-    private void AbsorbRetransmission(ServerTransaction server)
+    /// <summary>Answers a retransmitted request from the state of its transaction; false when it has none.</summary>
+    private bool TryAbsorbRetransmission(ReadOnlySpan<char> key)
     {
-        SipMetrics.RetransmissionsAbsorbed.Add(1);
-        // Proceeding: resend the last provisional; Completed: the final. Accepted (2xx sent): nothing to do,
-        // the 2xx is the UAS's to retransmit (RFC 6026).
-        if (server.LastSent is { } last && server.State is TransactionState.Proceeding or TransactionState.Completed)
+        if (_serverLookup.TryGetValue(key, out ServerTransaction? server))
         {
-            Send(last, server.Peer);
+            SipMetrics.RetransmissionsAbsorbed.Add(1);
+            // Proceeding: resend the last provisional; Completed: the final. Accepted (2xx sent): nothing to do,
+            // the 2xx is the UAS's to retransmit (RFC 6026).
+            if (server.LastSent is { } last && server.State is TransactionState.Proceeding or TransactionState.Completed)
+            {
+                Send(last, server.Peer);
+            }
+            return true;
         }
+        if (_completed.TryGet(key, out ReadOnlySpan<byte> final, out IPEndPoint? target))
+        {
+            SipMetrics.RetransmissionsAbsorbed.Add(1);
+            _transport.Send(final, target!);
+            return true;
+        }
+        return false;
     }
 
     private ValueTask<RoutingDecision> AskRouter(SipMessage request, IPEndPoint source, in RouteProcessing route)
@@ -734,11 +742,7 @@ internal sealed partial class ProxyWorker
 
     private void HandleCancel(SipMessage cancel, IPEndPoint source, ReadOnlySpan<char> key)
     {
-        if (_serverLookup.TryGetValue(key, out ServerTransaction? retransmitted))
-        {
-            AbsorbRetransmission(retransmitted);
-            return;
-        }
+        if (TryAbsorbRetransmission(key)) return;
 
         Span<char> inviteKey = stackalloc char[TransactionKeys.MaxLength];
         int inviteKeyLength = TransactionKeys.WriteServerKey(cancel, inviteKey, matchInviteFor: true);

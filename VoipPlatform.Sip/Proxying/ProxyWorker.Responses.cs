@@ -311,16 +311,36 @@ internal sealed partial class ProxyWorker
         {
             TerminateServer(server); // nothing kept: a retransmission is answered anew (RFC 3261 section 8.2.7)
         }
+        else if (!server.IsInvite && server.Branches.TrueForAll(b => b.State is not (TransactionState.Trying or TransactionState.Proceeding)))
+        {
+            // Completed, with no branch left that could still answer: only its key and final response are kept,
+            // to absorb retransmissions until timer J.
+            _completed.Add(server.Key, response.Bytes, server.Peer);
+            _completedSweep ??= _timers.Start(null, TransactionTimer.Linger, Timers.NonInviteLinger + CompletedSweepSlack);
+            TerminateServer(server);
+        }
         else if (server.State != TransactionState.Accepted)
         {
-            // INVITE 2xx: Accepted absorbs INVITE retransmissions (RFC 6026, timer L); non-INVITE: timer J.
+            // INVITE 2xx: Accepted absorbs INVITE retransmissions (RFC 6026, timer L); non-INVITE with branches
+            // still running (a forked request): the whole transaction waits for timer J.
             server.State = server.IsInvite ? TransactionState.Accepted : TransactionState.Completed;
             Schedule(server, TransactionTimer.Linger, server.IsInvite ? Timers.Timeout64T1 : Timers.NonInviteLinger);
-            if (!server.IsInvite && server.Branches.TrueForAll(b => b.State is not (TransactionState.Trying or TransactionState.Proceeding)))
-            {
-                server.ReleaseRequest();
-            }
         }
+    }
+
+    /// <summary>
+    /// How late past timer J the sweep of completed transactions may run: it then ends a batch at a time (about once
+    /// a second under load). A retransmission after J is never absorbed, however late the sweep.
+    /// </summary>
+    private static readonly TimeSpan CompletedSweepSlack = TimeSpan.FromSeconds(1);
+
+    private ITimer? _completedSweep;
+
+    /// <summary>Ends the completed transactions whose timer J ran out and waits for the next.</summary>
+    private void SweepCompleted()
+    {
+        _completed.Expire();
+        _completedSweep = _completed.NextExpiry is { } next ? _timers.Start(null, TransactionTimer.Linger, next + CompletedSweepSlack) : null;
     }
 
     // ---- timers ----------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ internal sealed partial class ProxyWorker
     private readonly ManualResetEventSlim _itemsWaiting = new(initialState: false, spinCount: 0);
     private readonly Dictionary<string, ServerTransaction> _servers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ClientTransaction> _clients = new(StringComparer.Ordinal);
+    private readonly CompletedTransactions _completed;
     private readonly Dictionary<string, ServerTransaction>.AlternateLookup<ReadOnlySpan<char>> _serverLookup;
     private readonly Dictionary<string, ClientTransaction>.AlternateLookup<ReadOnlySpan<char>> _clientLookup;
     private readonly ISipTransport _transport;
@@ -36,7 +37,7 @@ internal sealed partial class ProxyWorker
     private readonly DialogTable _dialogs;
     private readonly FlowTokens _flowTokens;
     private readonly WorkerTimers _timers;
-    private readonly Action<Transaction, TransactionTimer, ITimer> _onTimerDue;
+    private readonly Action<Transaction?, TransactionTimer, ITimer> _onTimerDue;
     private readonly WorkerSynchronizationContext _context;
 
     public ProxyWorker(ISipTransport transport, ISipRequestRouter router, ProxyIdentity self, SipProxyOptions options, TimeProvider time, ILogger logger,
@@ -60,13 +61,14 @@ internal sealed partial class ProxyWorker
         _onTimerDue = OnTimerDue;
         _context = new WorkerSynchronizationContext(this);
         _serverLookup = _servers.GetAlternateLookup<ReadOnlySpan<char>>();
+        _completed = new CompletedTransactions(time, options.Timers.NonInviteLinger);
         _clientLookup = _clients.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     private TransactionTimerOptions Timers => _options.Timers;
 
-    /// <summary>Number of transactions held (for tests and overload decisions).</summary>
-    public int TransactionCount => _servers.Count + _clients.Count;
+    /// <summary>Number of transactions held, completed non-INVITE ones included (for tests and overload decisions).</summary>
+    public int TransactionCount => _servers.Count + _clients.Count + _completed.Count;
 
     /// <summary>Calls established through this worker and not yet ended.</summary>
     public int ActiveDialogs => _dialogs.Count;
@@ -131,6 +133,7 @@ internal sealed partial class ProxyWorker
         }
         foreach (ServerTransaction server in _servers.Values.ToArray()) server.Terminate();
         foreach (ClientTransaction client in _clients.Values.ToArray()) client.Terminate();
+        _completed.Clear();
         _timers.Dispose();
     }
 
@@ -206,8 +209,13 @@ internal sealed partial class ProxyWorker
         transaction.SetTimer(which, _timers.Start(transaction, which, due));
 
     /// <summary>A timer came due: acted on unless the transaction has replaced or stopped it since.</summary>
-    private void OnTimerDue(Transaction transaction, TransactionTimer which, ITimer timer)
+    private void OnTimerDue(Transaction? transaction, TransactionTimer which, ITimer timer)
     {
+        if (transaction is null)
+        {
+            if (ReferenceEquals(timer, _completedSweep)) SweepCompleted();
+            return;
+        }
         if (!ReferenceEquals(transaction.Timer(which), timer)) return;
         try
         {

@@ -47,8 +47,11 @@ internal sealed class WorkerTimers : IDisposable
     /// <summary>Entries in the heap, stopped ones included (what memory holds).</summary>
     public int Held => _heap.Count;
 
-    /// <summary>Starts <paramref name="which"/> of <paramref name="transaction"/>, due after <paramref name="due"/>; dispose the handle to stop it.</summary>
-    public ITimer Start(Transaction transaction, TransactionTimer which, TimeSpan due)
+    /// <summary>
+    /// Starts <paramref name="which"/> of <paramref name="transaction"/>, due after <paramref name="due"/>; dispose the
+    /// handle to stop it. A null transaction is the worker's own housekeeping (sweeping completed transactions).
+    /// </summary>
+    public ITimer Start(Transaction? transaction, TransactionTimer which, TimeSpan due)
     {
         long dueAt = _time.GetTimestamp() + ToTimestamp(due);
         var timer = new WorkerTimer(this, transaction, which);
@@ -61,7 +64,7 @@ internal sealed class WorkerTimers : IDisposable
     /// Fires every timer that is due: <paramref name="fire"/> gets the transaction, which of its timers, and the handle
     /// (compare it with the transaction's current one: a replaced timer is stale). Then arms the system timer for the next.
     /// </summary>
-    public void FireDue(Action<Transaction, TransactionTimer, ITimer> fire)
+    public void FireDue(Action<Transaction?, TransactionTimer, ITimer> fire)
     {
         Volatile.Write(ref _duePosted, 0);
         _armedAt = long.MinValue; // timers started by the callbacks below are armed for once, at the end
@@ -132,9 +135,9 @@ internal sealed class WorkerTimers : IDisposable
     private long ToTimestamp(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     /// <summary>A started timer; disposing it stops it (changing it is not supported: start another).</summary>
-    private sealed class WorkerTimer(WorkerTimers owner, Transaction transaction, TransactionTimer which) : ITimer
+    private sealed class WorkerTimer(WorkerTimers owner, Transaction? transaction, TransactionTimer which) : ITimer
     {
-        public Transaction Transaction { get; } = transaction;
+        public Transaction? Transaction { get; } = transaction;
         public TransactionTimer Which { get; } = which;
         public bool IsStopped { get; private set; }
 

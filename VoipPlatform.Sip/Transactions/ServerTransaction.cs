@@ -22,21 +22,11 @@ internal sealed class ServerTransaction : Transaction
     private SipMessage? _request;
 
     /// <summary>
-    /// The request as received (kept for building responses and forwarding it again on fail-over), until
-    /// <see cref="ReleaseRequest"/>.
+    /// The request as received (kept for building responses and forwarding it again on fail-over), until the
+    /// transaction ends. A completed non-INVITE transaction hands over to <see cref="CompletedTransactions"/>, which
+    /// keeps only the final response, so the request's buffer goes back to the pool at once.
     /// </summary>
-    public SipMessage Request => _request ?? throw new InvalidOperationException("The request was released when the transaction completed.");
-
-    /// <summary>
-    /// Gives the request's buffer back once nothing can need it: a completed non-INVITE transaction only absorbs
-    /// retransmissions for 32 s (timer J), by its key and its last response. Held that long, the request buffers of
-    /// every transaction outgrew the buffer pool and filled the heap under registration load.
-    /// </summary>
-    public void ReleaseRequest()
-    {
-        _request?.Release();
-        _request = null;
-    }
+    public SipMessage Request => _request ?? throw new InvalidOperationException("The request was released when the transaction ended.");
 
     /// <summary>Where the request came from (written as received/rport into every forwarded copy).</summary>
     public IPEndPoint Source { get; }
@@ -123,6 +113,7 @@ internal sealed class ServerTransaction : Transaction
         base.Terminate();
         BestResponse?.Dispose();
         BestResponse = null;
-        ReleaseRequest();
+        _request?.Release();
+        _request = null;
     }
 }

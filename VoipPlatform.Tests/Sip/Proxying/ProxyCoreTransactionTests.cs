@@ -67,6 +67,33 @@ public sealed class ProxyCoreTransactionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_non_invite_retransmitted_after_its_final_gets_the_same_final_and_is_not_forwarded_again()
+    {
+        string message = $"""
+            MESSAGE sip:bob@127.0.0.1:5999 SIP/2.0
+            Via: SIP/2.0/UDP 127.0.0.1:{_uac.Port};branch=z9hG4bK-uac-msg;rport
+            From: <sip:alice@127.0.0.1>;tag=a1
+            To: <sip:bob@127.0.0.1>
+            Call-ID: {_callId}
+            CSeq: 1 MESSAGE
+            Max-Forwards: 70
+            Content-Length: 0
+
+
+            """;
+        _uac.Send(message, _hop.EndPoint);
+        string forwarded = (await _next.ReceiveUntilAsync("MESSAGE", Wait))!;
+        _next.Send(SipRequests.Answer(forwarded, "202 Accepted"), _hop.EndPoint);
+        string final = (await _uac.ReceiveUntilAsync("SIP/2.0 202", Wait))!;
+
+        _uac.Send(message, _hop.EndPoint); // the 202 was lost: the UAC retransmits
+        _uac.Send(message, _hop.EndPoint);
+        Assert.Equal(final, await _uac.ReceiveAsync(Wait));
+        Assert.Equal(final, await _uac.ReceiveAsync(Wait));
+        Assert.DoesNotContain(await _next.DrainAsync(TimeSpan.FromMilliseconds(300)), m => m.StartsWith("MESSAGE"));
+    }
+
+    [Fact]
     public async Task Responses_come_back_in_order_without_this_hops_via()
     {
         _uac.Send(Invite(), _hop.EndPoint);

@@ -27,7 +27,7 @@ public sealed class WorkerTimersTests : IDisposable
         _posts++;
         _timers.FireDue((transaction, which, timer) =>
         {
-            if (ReferenceEquals(transaction.Timer(which), timer)) _fired.Add((which, _time.GetUtcNow() - Start));
+            if (ReferenceEquals(transaction!.Timer(which), timer)) _fired.Add((which, _time.GetUtcNow() - Start));
         });
         return true;
     }
