@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using VoipPlatform.Contracts.Routing;
@@ -10,9 +11,10 @@ namespace VoipPlatform.Router.Decisions;
 /// The router's view of the business-logic API (docs/business-logic-api.md). Every failure to get an answer —
 /// refused connection, timeout, open circuit, 5xx — surfaces as <see cref="BusinessApiUnavailableException"/>, which
 /// callers turn into 503 with Retry-After: the router never hangs on the API. Answers are reused through
-/// <see cref="DirectoryCache"/>, which drops them whenever the API's directory changes.
+/// <see cref="DirectoryCache"/>, which drops them whenever the API's directory changes, and renewed in the
+/// background before their max age (<see cref="AnswerCache{TKey,TValue}"/>), so a hot answer never makes a request wait.
 /// </summary>
-public sealed class BusinessApiClient(HttpClient http, DirectoryCache cache)
+public sealed class BusinessApiClient(HttpClient http, DirectoryCache cache, ILogger<BusinessApiClient> logger)
 {
     /// <summary>Name of the resource (and of the Aspire service-discovery entry) the API runs as.</summary>
     public const string ServiceName = "applayer";
@@ -21,18 +23,53 @@ public sealed class BusinessApiClient(HttpClient http, DirectoryCache cache)
     // (the lambdas below would otherwise allocate their closures on entry).
 
     /// <summary>How to route a call: the plan the API gave for the same facts (all but the Call-ID), else the API's answer.</summary>
-    public Task<RoutePlan> RouteAsync(CallRouteRequest call, CancellationToken cancellation = default) =>
-        cache.Plans.TryGet(call, out RoutePlan? cached) ? Task.FromResult(cached) : AskRouteAsync(call, cache.Ticket(), cancellation);
+    public Task<RoutePlan> RouteAsync(CallRouteRequest call, CancellationToken cancellation = default)
+    {
+        if (!cache.Plans.TryGet(call, out RoutePlan? cached, out bool renew)) return AskRouteAsync(call, cache.Ticket(), cancellation);
+        if (renew) Renew(call, static (client, call, ticket) => client.AskRouteAsync(call, ticket, CancellationToken.None));
+        return Task.FromResult(cached);
+    }
 
     /// <summary>The HA1 credentials of user@domain, or null when the API knows no such user.</summary>
-    public Task<UserCredentials?> GetCredentialsAsync(string user, string domain) =>
-        cache.Credentials.TryGet((user, domain), out UserCredentials? cached)
-            ? Task.FromResult(cached)
-            : AskCredentialsAsync(user, domain, cache.Ticket());
+    public Task<UserCredentials?> GetCredentialsAsync(string user, string domain)
+    {
+        if (!cache.Credentials.TryGet((user, domain), out UserCredentials? cached, out bool renew)) return AskCredentialsAsync(user, domain, cache.Ticket());
+        if (renew) Renew((user, domain), static (client, key, ticket) => client.AskCredentialsAsync(key.user, key.domain, ticket));
+        return Task.FromResult(cached);
+    }
 
     /// <summary>True when the platform serves <paramref name="domain"/>.</summary>
-    public Task<bool> IsServedDomainAsync(string domain) =>
-        cache.ServedDomains.TryGet(domain, out bool cached) ? Task.FromResult(cached) : AskServedDomainAsync(domain, cache.Ticket());
+    public Task<bool> IsServedDomainAsync(string domain)
+    {
+        if (!cache.ServedDomains.TryGet(domain, out bool cached, out bool renew)) return AskServedDomainAsync(domain, cache.Ticket());
+        if (renew) Renew(domain, static (client, domain, ticket) => client.AskServedDomainAsync(domain, ticket));
+        return Task.FromResult(cached);
+    }
+
+    /// <summary>
+    /// Asks again for an answer about to run out, off the caller's thread (a SIP worker) and outside its call's trace;
+    /// a failure only means the cached answer serves until its max age.
+    /// </summary>
+    private void Renew<TKey>(TKey key, Func<BusinessApiClient, TKey, long, Task> ask)
+    {
+        long ticket = cache.Ticket();
+        _ = Task.Run(async () =>
+        {
+            Activity.Current = null;
+            try
+            {
+                await ask(this, key, ticket);
+            }
+            catch (BusinessApiUnavailableException ex)
+            {
+                logger.LogDebug("Renewing a cached API answer failed; it serves until its max age: {Reason}", ex.Message);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Renewing a cached API answer failed; it serves until its max age");
+            }
+        });
+    }
 
     // The ticket is taken before the question goes out: an answer that crosses a directory change is not kept.
 

@@ -161,11 +161,54 @@ public sealed class DirectoryCacheTests(AppLayerFixture fixture)
 
         await router.Api.RouteAsync(Call("1001", domain));
         await SetRuleBehindTheApisBackAsync(domain, "1001", "DoNotDisturb");
-        time.Advance(TimeSpan.FromSeconds(59));
+        time.Advance(TimeSpan.FromSeconds(29)); // before any refresh point: nothing is renewed in the background
         Assert.False(IsDoNotDisturb(await router.Api.RouteAsync(Call("1001", domain))));
-        time.Advance(TimeSpan.FromSeconds(2));
+        time.Advance(TimeSpan.FromSeconds(32)); // 61 s, not read since: the max age has run out
         Assert.True(IsDoNotDisturb(await router.Api.RouteAsync(Call("1001", domain))));
         Assert.Equal(2, router.ApiRequests);
+    }
+
+    [Fact]
+    public async Task A_plan_near_its_max_age_is_served_at_once_while_one_question_in_the_background_renews_it()
+    {
+        string domain = await fixture.CreateDomainAsync();
+        await fixture.CreateUserAsync(domain, "1001");
+        var time = new FakeTimeProvider();
+        await using var router = await StartRouterAsync(Options(decisions: TimeSpan.FromSeconds(60)), time);
+
+        await router.Api.RouteAsync(Call("1001", domain));
+        await SetRuleBehindTheApisBackAsync(domain, "1001", "DoNotDisturb");
+        time.Advance(TimeSpan.FromSeconds(46)); // past every refresh point (30 to 45 s), before the max age
+        Assert.False(IsDoNotDisturb(await router.Api.RouteAsync(Call("1001", domain)))); // served, not waited for
+        Assert.False(IsDoNotDisturb(await router.Api.RouteAsync(Call("1001", domain)))); // still served from the cache
+
+        // One question renews it; the calls meanwhile ask nothing more.
+        RoutePlan renewed = await RouteUntilAsync(router, Call("1001", domain), IsDoNotDisturb);
+        Assert.True(IsDoNotDisturb(renewed));
+        Assert.Equal(2, router.ApiRequests);
+        // 66 s after the first answer, past its max age: the renewed answer serves, nothing is asked.
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.True(IsDoNotDisturb(await router.Api.RouteAsync(Call("1001", domain))));
+        Assert.Equal(2, router.ApiRequests);
+    }
+
+    [Fact]
+    public async Task Answers_kept_together_come_due_for_renewal_spread_between_half_and_three_quarters_of_their_max_age()
+    {
+        var time = new FakeTimeProvider();
+        await using var router = await StartRouterAsync(Options(decisions: TimeSpan.FromSeconds(60)), time);
+        var calls = Enumerable.Range(0, 1_000).Select(i => Call($"1{i:D3}", "nowhere.test")).ToList();
+        foreach (var call in calls) router.Cache.Plans.Add(call, RoutePlan.Reject(404), router.Cache.Ticket());
+
+        int Due() => calls.Count(call => router.Cache.Plans.TryGet(call, out _, out bool renew) && renew);
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(0, Due());
+        time.Advance(TimeSpan.FromSeconds(8.5)); // 37.5 s: half way through the window
+        int firstHalf = Due();
+        Assert.InRange(firstHalf, 350, 650);
+        time.Advance(TimeSpan.FromSeconds(8)); // 45.5 s: every one is due, and each is handed out once only
+        Assert.Equal(1_000 - firstHalf, Due());
+        Assert.Equal(0, Due());
     }
 
     [Fact]

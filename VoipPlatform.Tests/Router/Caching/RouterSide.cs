@@ -24,7 +24,7 @@ internal sealed class RouterSide : IAsyncDisposable
         _counter = counter;
         _http = http;
         Cache = cache;
-        Api = new BusinessApiClient(http, cache);
+        Api = new BusinessApiClient(http, cache, NullLogger<BusinessApiClient>.Instance);
     }
 
     public BusinessApiClient Api { get; }
