@@ -151,16 +151,26 @@ public sealed class DirectoryCacheTests(AppLayerFixture fixture)
         Assert.True(IsDoNotDisturb(second));
     }
 
-    [Fact]
-    public async Task A_plan_older_than_DecisionCacheTime_is_asked_for_again()
+    /// <summary>
+    /// A router on virtual time with a 60 s plan max age, which has cached user 1001's plan; then the user's rule is
+    /// changed behind the API's back (no notice), so a later DoNotDisturb plan can only come from asking the API again.
+    /// </summary>
+    private async Task<(RouterSide Router, FakeTimeProvider Time, string Domain)> CachePlanThenChangeItSilentlyAsync()
     {
         string domain = await fixture.CreateDomainAsync();
         await fixture.CreateUserAsync(domain, "1001");
         var time = new FakeTimeProvider();
-        await using var router = await StartRouterAsync(Options(decisions: TimeSpan.FromSeconds(60)), time);
-
+        RouterSide router = await StartRouterAsync(Options(decisions: TimeSpan.FromSeconds(60)), time);
         await router.Api.RouteAsync(Call("1001", domain));
         await SetRuleBehindTheApisBackAsync(domain, "1001", "DoNotDisturb");
+        return (router, time, domain);
+    }
+
+    [Fact]
+    public async Task A_plan_older_than_DecisionCacheTime_is_asked_for_again()
+    {
+        (RouterSide router, FakeTimeProvider time, string domain) = await CachePlanThenChangeItSilentlyAsync();
+        await using var _ = router;
         time.Advance(TimeSpan.FromSeconds(40)); // before any refresh point: nothing is renewed in the background
         Assert.False(IsDoNotDisturb(await router.Api.RouteAsync(Call("1001", domain))));
         time.Advance(TimeSpan.FromSeconds(21)); // 61 s, not read since: the max age has run out
@@ -171,13 +181,8 @@ public sealed class DirectoryCacheTests(AppLayerFixture fixture)
     [Fact]
     public async Task A_plan_near_its_max_age_is_served_at_once_while_one_question_in_the_background_renews_it()
     {
-        string domain = await fixture.CreateDomainAsync();
-        await fixture.CreateUserAsync(domain, "1001");
-        var time = new FakeTimeProvider();
-        await using var router = await StartRouterAsync(Options(decisions: TimeSpan.FromSeconds(60)), time);
-
-        await router.Api.RouteAsync(Call("1001", domain));
-        await SetRuleBehindTheApisBackAsync(domain, "1001", "DoNotDisturb");
+        (RouterSide router, FakeTimeProvider time, string domain) = await CachePlanThenChangeItSilentlyAsync();
+        await using var _ = router;
         time.Advance(TimeSpan.FromSeconds(55)); // past every refresh point (42 to 54 s), before the max age
         Assert.False(IsDoNotDisturb(await router.Api.RouteAsync(Call("1001", domain)))); // served, not waited for
         Assert.False(IsDoNotDisturb(await router.Api.RouteAsync(Call("1001", domain)))); // still served from the cache
