@@ -16,7 +16,7 @@ namespace VoipPlatform.Router.Caching;
 /// answers asked for together ran out together: at 7,000 registrations/s over 10,000 users every credential came
 /// due within about a second of the others once a minute, the API got thousands of questions at once and the
 /// registrations waiting on them were retransmitted. Late in the max age, so that hot answers cost the API little
-/// more than they did without renewal (a fifth more questions); max age still bounds what is served.
+/// more than they did without renewal (a quarter more questions); max age still bounds what is served.
 /// </para>
 /// </remarks>
 public sealed class AnswerCache<TKey, TValue> where TKey : notnull

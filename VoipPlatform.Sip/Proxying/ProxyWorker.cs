@@ -61,8 +61,8 @@ internal sealed partial class ProxyWorker
         _onTimerDue = OnTimerDue;
         _context = new WorkerSynchronizationContext(this);
         _serverLookup = _servers.GetAlternateLookup<ReadOnlySpan<char>>();
-        _completed = new CompletedTransactions(time, options.Timers.NonInviteLinger);
         _clientLookup = _clients.GetAlternateLookup<ReadOnlySpan<char>>();
+        _completed = new CompletedTransactions(time, options.Timers.NonInviteLinger);
     }
 
     private TransactionTimerOptions Timers => _options.Timers;
