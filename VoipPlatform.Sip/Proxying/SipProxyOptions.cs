@@ -41,7 +41,7 @@ public sealed class SipProxyOptions
     /// <summary>Seconds a caller is told to wait (Retry-After) when refused for overload.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
-    /// <summary>Transactions held per worker before new requests get 503.</summary>
+    /// <summary>Server transactions held per worker, completed non-INVITE ones included, before new requests get 503.</summary>
     public int MaxTransactionsPerWorker { get; set; } = 250_000;
 
     /// <summary>
