@@ -59,9 +59,6 @@ public sealed class AnswerCache<TKey, TValue> where TKey : notnull
     /// <summary>Answers in the current table (for tests and diagnostics).</summary>
     public int Count => _table.Entries.Count;
 
-    /// <summary>The cached answer for <paramref name="key"/>, if there is one the directory still vouches for.</summary>
-    public bool TryGet(TKey key, out TValue value) => TryGet(key, out value, out _);
-
     /// <summary>
     /// The cached answer for <paramref name="key"/>, if there is one the directory still vouches for;
     /// <paramref name="renew"/> tells the one caller that gets it to ask the API again and <see cref="Add"/> the answer

@@ -231,10 +231,10 @@ public sealed class DirectoryCacheTests(AppLayerFixture fixture)
         while (router.Cache.Generation == generation && DateTime.UtcNow < deadline) await Task.Delay(10);
         router.Cache.Plans.Add(call, plan, ticket);
 
-        Assert.False(router.Cache.Plans.TryGet(call, out _));
+        Assert.False(router.Cache.Plans.TryGet(call, out _, out _));
         // The same answer asked for after the notice is kept.
         router.Cache.Plans.Add(call, plan, router.Cache.Ticket());
-        Assert.True(router.Cache.Plans.TryGet(call with { CallId = "other" }, out var cached));
+        Assert.True(router.Cache.Plans.TryGet(call with { CallId = "other" }, out var cached, out _));
         Assert.Same(plan, cached);
     }
 
